@@ -1,0 +1,42 @@
+from django.db.models import Prefetch
+from drf_spectacular.utils import extend_schema
+from rest_framework import viewsets
+from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.throttling import ScopedRateThrottle
+
+from ..filtersets import PeopleFilterSet
+from ..models import Role, Team, User
+from .serializers import TeamSerializer, UserSerializer
+
+
+class ObtainTokenView(ObtainAuthToken):
+    """POST username + password → {"token": ...}. Throttled per client (ScopedRateThrottle) and
+    counted by django-axes like the login page, so guessing through the API locks out too."""
+
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "token"
+
+    @extend_schema(summary="Obtain an API token", tags=["auth"])
+    def post(self, request, *args, **kwargs):
+        return super().post(request, *args, **kwargs)
+
+
+class UserViewSet(viewsets.ReadOnlyModelViewSet):
+    """The company directory, read-only (users are managed in the administration)."""
+
+    serializer_class = UserSerializer
+    filterset_class = PeopleFilterSet
+    ordering_fields = ["username", "display_name"]
+
+    def get_queryset(self):
+        return (
+            User.objects.filter(is_active=True)
+            .select_related("team")
+            .prefetch_related(Prefetch("roles", queryset=Role.objects.order_by("code")))
+            .order_by("username")
+        )
+
+
+class TeamViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = TeamSerializer
+    queryset = Team.objects.order_by("name")

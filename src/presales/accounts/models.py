@@ -1,0 +1,102 @@
+"""People and organisation: users with several roles, teams with a lead, presales levels."""
+
+from functools import cached_property
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from .choices import MANAGER_ROLES, PRESALES_ROLES, CareerTrack, PresalesLevel, RoleCode
+
+
+class Role(models.Model):
+    """A role a user may hold; a user may hold several. The set is fixed (RoleCode), rows exist so
+    that roles can be assigned in the admin and queried in SQL."""
+
+    code = models.CharField(_("code"), max_length=32, choices=RoleCode.choices, unique=True)
+
+    class Meta:
+        verbose_name = _("role")
+        verbose_name_plural = _("roles")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return str(RoleCode(self.code).label)
+
+
+class Team(models.Model):
+    """A team or department. Its lead sees the team's work; teams may nest under a department."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("parent department"), on_delete=models.PROTECT, null=True, blank=True,
+        related_name="children",
+    )
+    lead = models.ForeignKey(
+        "accounts.User", verbose_name=_("lead"), on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="led_teams",
+    )
+    description = models.TextField(_("description"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("team")
+        verbose_name_plural = _("teams")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class User(AbstractUser):
+    """A person using the system. `display_name` is the name shown everywhere (e.g. 张伟)."""
+
+    display_name = models.CharField(_("display name"), max_length=64, blank=True)
+    phone = models.CharField(_("phone"), max_length=32, blank=True)
+    title = models.CharField(_("job title"), max_length=64, blank=True)
+    team = models.ForeignKey(
+        Team, verbose_name=_("team"), on_delete=models.SET_NULL, null=True, blank=True, related_name="members"
+    )
+    roles = models.ManyToManyField(Role, verbose_name=_("roles"), blank=True, related_name="users")
+    presales_level = models.CharField(
+        _("presales level"), max_length=16, choices=PresalesLevel.choices, blank=True
+    )
+    career_track = models.CharField(_("career track"), max_length=16, choices=CareerTrack.choices, blank=True)
+    history = HistoricalRecords(excluded_fields=["password", "last_login"], m2m_fields=[roles])
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        ordering = ["username"]
+
+    def __str__(self) -> str:
+        return self.display_name or self.get_full_name() or self.username
+
+    # Role checks read the roles once per request-scoped user object.
+    @cached_property
+    def role_codes(self) -> frozenset[str]:
+        if not self.pk:
+            return frozenset()
+        codes = frozenset(self.roles.values_list("code", flat=True))
+        if self.is_superuser:
+            codes = codes | {RoleCode.ADMIN}
+        return codes
+
+    def has_role(self, *codes: str) -> bool:
+        return bool(self.role_codes.intersection(codes))
+
+    @property
+    def is_manager(self) -> bool:
+        """Sees and steers every team's presales work."""
+        return bool(self.role_codes & MANAGER_ROLES)
+
+    @property
+    def is_presales(self) -> bool:
+        return bool(self.role_codes & PRESALES_ROLES)
+
+    @cached_property
+    def led_team_ids(self) -> frozenset[int]:
+        if not self.pk:
+            return frozenset()
+        return frozenset(Team.objects.filter(lead=self).values_list("pk", flat=True))

@@ -1,0 +1,34 @@
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.views.generic import ListView, TemplateView
+
+from .filtersets import PeopleFilterSet
+from .forms import LoginForm
+from .selectors import people_directory
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    form_class = LoginForm
+    redirect_authenticated_user = True
+
+
+class ProfileView(LoginRequiredMixin, TemplateView):
+    template_name = "accounts/profile.html"
+
+
+class PeopleListView(LoginRequiredMixin, ListView):
+    """The company directory: every active colleague, their team, roles and level. Everyone who
+    works in the system may see it (it is how a sales rep finds the presales owner)."""
+
+    template_name = "accounts/people_list.html"
+    paginate_by = 50
+
+    def get_queryset(self):
+        self.filterset = PeopleFilterSet(self.request.GET or None, queryset=people_directory())
+        return self.filterset.qs
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["filterset"] = self.filterset
+        return ctx

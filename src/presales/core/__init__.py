@@ -1,0 +1,1 @@
+"""Shared kernel: model mixins, numbering, permissions and scoping, workflow, view/API bases."""

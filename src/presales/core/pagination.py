@@ -1,0 +1,9 @@
+"""API pagination (own module: DRF imports it while it is itself being imported)."""
+
+from rest_framework.pagination import PageNumberPagination
+
+
+class Pagination(PageNumberPagination):
+    page_size = 25
+    page_size_query_param = "page_size"
+    max_page_size = 200

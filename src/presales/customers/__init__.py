@@ -1,0 +1,1 @@
+"""Customers, contacts, ownership, communication log, technical issues, complaints, surveys, feedback."""

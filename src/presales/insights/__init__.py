@@ -1,0 +1,1 @@
+"""Dashboards, the engineer's "my work" page, metrics."""

@@ -1,0 +1,1 @@
+"""Opportunities, SOP stages and gates, retrospectives, handover."""

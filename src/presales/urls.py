@@ -1,0 +1,26 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import RedirectView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from presales.core.api_urls import api_urlpatterns
+
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="insights:my_work", permanent=False), name="home"),
+    path("accounts/", include("presales.accounts.urls")),
+    path("customers/", include("presales.customers.urls")),
+    path("opportunities/", include("presales.opportunities.urls")),
+    path("support/", include("presales.support.urls")),
+    path("insights/", include("presales.insights.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("api/", include(api_urlpatterns)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
