@@ -32,18 +32,29 @@ def check_version(obj, expected_version: int | None) -> None:
         )
 
 
-def save_changes(obj, changes: dict, *, extra_fields: tuple[str, ...] = ()) -> list[str]:
-    """Apply `changes` (field -> value) to a locked row, bump its version, save only what changed.
-    Returns the names of the fields that really changed."""
+def apply_changes(obj, changes: dict) -> list[str]:
+    """Set `changes` (field -> value) on the object; return the names of fields that really changed."""
     changed = []
     for field, value in changes.items():
         if getattr(obj, field) != value:
             setattr(obj, field, value)
             changed.append(field)
-    if changed or extra_fields:
-        obj.version = obj.version + 1
-        update_fields = [*changed, *extra_fields, "version"]
-        if hasattr(obj, "updated_at"):
-            update_fields.append("updated_at")
-        obj.save(update_fields=update_fields)
+    return changed
+
+
+def save_fields(obj, changed: list[str]) -> None:
+    """Save only the changed fields of a locked row and bump its version (nothing if unchanged)."""
+    if not changed:
+        return
+    obj.version = obj.version + 1
+    update_fields = [*changed, "version"]
+    if hasattr(obj, "updated_at"):
+        update_fields.append("updated_at")
+    obj.save(update_fields=update_fields)
+
+
+def save_changes(obj, changes: dict) -> list[str]:
+    """apply_changes + save_fields, for changes that need no validation beyond the caller's."""
+    changed = apply_changes(obj, changes)
+    save_fields(obj, changed)
     return changed

@@ -1,3 +1,4 @@
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
 NAV_ITEMS = [
@@ -13,4 +14,10 @@ NAV_ITEMS = [
 def navigation(request):
     match = getattr(request, "resolver_match", None)
     current = match.namespace if match else ""
-    return {"nav_items": NAV_ITEMS, "nav_current": current}
+    items = []
+    for url_name, label, icon, namespace in NAV_ITEMS:
+        try:
+            items.append((reverse(url_name), label, icon, namespace))
+        except NoReverseMatch:  # a module that is not installed in this deployment
+            continue
+    return {"nav_items": items, "nav_current": current}

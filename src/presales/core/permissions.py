@@ -2,8 +2,9 @@
 team-owned records of this system is the same everywhere:
 
 - managers (administrator, department head, presales manager) see everything;
-- everybody else sees the non-confidential records of their own team, every record of a team
-  they lead, and every record they are personally involved in (owner, lead, member, requester...);
+- everybody else who holds a role sees the non-confidential records of their own team, every
+  record of a team they lead, and every record they are personally involved in (owner, lead,
+  member, requester...); a colleague without any role sees only what they are involved in;
 - a confidential record is visible only to the people involved, its team's lead and managers.
 
 Out-of-scope records answer 404, exactly like records that do not exist.
@@ -21,7 +22,7 @@ def is_manager(user) -> bool:
 def team_scope_q(user, *, involved: Q, team_field: str = "team", confidential_field: str | None = "confidential") -> Q:
     """The Q for records a non-manager may see (see module docstring). `involved` is the model's
     own Q for "this user takes part in the record"."""
-    own_team = Q(**{f"{team_field}_id": user.team_id}) if user.team_id else Q(pk__in=[])
+    own_team = Q(**{f"{team_field}_id": user.team_id}) if user.team_id and user.role_codes else Q(pk__in=[])
     if confidential_field:
         own_team &= Q(**{confidential_field: False})
     led = Q(**{f"{team_field}_id__in": list(user.led_team_ids)}) if user.led_team_ids else Q(pk__in=[])

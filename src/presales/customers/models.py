@@ -8,7 +8,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from presales.core.models import CreatedByModel, TimeStampedModel
+from presales.core.fields import WebsiteField
+from presales.core.models import CreatedByModel
 from presales.core.permissions import ScopedQuerySet
 
 from .choices import (
@@ -47,7 +48,7 @@ class Customer(CreatedByModel):
     size = models.CharField(_("size"), max_length=8, choices=CompanySize.choices, blank=True)
     status = models.CharField(_("status"), max_length=16, choices=CustomerStatus.choices, default=CustomerStatus.PROSPECT)
     profile = models.TextField(_("profile"), blank=True, help_text=_("Business, IT landscape, key concerns."))
-    website = models.URLField(_("website"), blank=True)
+    website = WebsiteField(_("website"), blank=True)
     address = models.CharField(_("address"), max_length=255, blank=True)
     presales_owner = models.ForeignKey(
         USER, verbose_name=_("presales owner"), on_delete=models.PROTECT, related_name="presales_customers"
@@ -67,6 +68,7 @@ class Customer(CreatedByModel):
     history = HistoricalRecords(m2m_fields=[assistants])
 
     objects = CustomerQuerySet.as_manager()
+    constraint_fields = {"customer_name_taken": "name", "owners_identical": "sales_owner"}
 
     class Meta:
         verbose_name = _("customer")
@@ -74,12 +76,12 @@ class Customer(CreatedByModel):
         ordering = ["name"]
         constraints = [
             models.UniqueConstraint(
-                Lower("name"), name="customer_name_unique_ci",
+                Lower("name"), name="customer_name_unique_ci", violation_error_code="customer_name_taken",
                 violation_error_message=_("A customer with this name already exists."),
             ),
             models.CheckConstraint(
                 condition=~Q(presales_owner=F("sales_owner")),
-                name="customer_presales_owner_not_sales_owner",
+                name="customer_presales_owner_not_sales_owner", violation_error_code="owners_identical",
                 violation_error_message=_("The presales owner and the sales owner must be two different people."),
             ),
         ]

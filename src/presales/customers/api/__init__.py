@@ -1,2 +1,6 @@
+from .views import ContactViewSet, CustomerViewSet
+
+
 def register(router) -> None:
-    pass
+    router.register("customers", CustomerViewSet, basename="customer")
+    router.register("contacts", ContactViewSet, basename="contact")
