@@ -1,7 +1,10 @@
+from axes.handlers.proxy import AxesProxyHandler
 from django.db.models import Prefetch
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import viewsets
 from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 
 from ..filtersets import PeopleFilterSet
@@ -18,6 +21,14 @@ class ObtainTokenView(ObtainAuthToken):
 
     @extend_schema(summary="Obtain an API token", tags=["auth"])
     def post(self, request, *args, **kwargs):
+        # django-axes marks the DRF wrapper, not the HttpRequest its middleware sees: ask it directly
+        # so that a locked-out user name gets the same clear answer as on the login page.
+        credentials = {"username": request.data.get("username", "")}
+        if not AxesProxyHandler.is_allowed(request._request, credentials):
+            return Response(
+                {"code": "locked_out", "detail": _("Too many failed log-in attempts: this user name is locked for a while.")},
+                status=429,
+            )
         return super().post(request, *args, **kwargs)
 
 
