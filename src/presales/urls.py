@@ -13,6 +13,7 @@ urlpatterns = [
     path("opportunities/", include("presales.opportunities.urls")),
     path("support/", include("presales.support.urls")),
     path("insights/", include("presales.insights.urls")),
+    path("records/", include("presales.core.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/", include(api_urlpatterns)),

@@ -1,0 +1,100 @@
+# 售前管理系统 — everyday commands. `make run` serves the app with demo data; `make test` runs
+# the whole suite (unit, API and browser tests). See README.md.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+# `uv` if it works, else the copy `make uv` installed with pip (its script dir may not be on PATH).
+UV = $(shell uv --version >/dev/null 2>&1 && echo uv || echo python3 -m uv)
+# Install exactly what uv.lock says; never re-resolve behind the user's back.
+export UV_FROZEN := 1
+
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PYTEST_ARGS ?=
+BENCH_ARGS ?=
+# PostgreSQL used by `make test-pg` (the role needs CREATEDB; pytest-django creates test_<name>).
+PG_HOST ?= 127.0.0.1
+PG_PORT ?= 5432
+PG_USER ?= postgres
+
+# Apps with their own catalog: every src/presales/<app>/ that has a locale/ folder.
+LOCALE_APPS = $(patsubst %/locale/,%,$(wildcard src/presales/*/locale/))
+
+.PHONY: help uv install browser run test test-pg messages compilemessages lint bench
+
+help:
+	@echo "make run              install, migrate, load demo data, serve on http://$(HOST):$(PORT)/"
+	@echo "make test             the whole test suite on SQLite (browser tests included)"
+	@echo "make test-pg          the whole test suite on the local PostgreSQL ($(PG_USER)@$(PG_HOST):$(PG_PORT))"
+	@echo "make lint             ruff check src tests"
+	@echo "make messages         update each app's zh_Hans catalog (makemessages)"
+	@echo "make compilemessages  compile each app's catalogs to .mo (commit the .mo files)"
+	@echo "make bench            benchmark harness (presales bench)"
+
+uv:
+	@uv --version >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 \
+	  || PIP_ROOT_USER_ACTION=ignore python3 -m pip install --quiet uv 2>/dev/null \
+	  || PIP_ROOT_USER_ACTION=ignore python3 -m pip install --quiet --user --break-system-packages uv
+
+install: uv
+	@$(UV) sync --frozen --quiet
+
+browser:
+	@scripts/ensure-browser.sh
+
+run: install
+	@export DEBUG=1; set -e; \
+	$(UV) run presales migrate --noinput; \
+	$(UV) run presales demo_data --if-empty; \
+	echo; \
+	echo "================================================================"; \
+	echo "  售前管理系统 is running at  http://$(HOST):$(PORT)/"; \
+	echo "  Demo login:  user demo  /  password demo12345"; \
+	echo "  Stop with Ctrl+C."; \
+	echo "================================================================"; \
+	echo; \
+	exec $(UV) run presales runserver $(HOST):$(PORT)
+
+# pytest exit code 5 means "no tests collected": that is a failure, not a success.
+define PYTEST
+	rc=0; $(UV) run pytest $(PYTEST_ARGS) || rc=$$?; \
+	if [ $$rc -eq 5 ]; then echo "ERROR: no tests ran" >&2; fi; \
+	exit $$rc
+endef
+
+test: install browser
+	@export PRESALES_ALLOW_INSECURE_KEY=1; $(PYTEST)
+
+# A throw-away database per run, dropped on exit (together with pytest-django's test_<name>).
+test-pg: install browser
+	@set -e; \
+	db="presales_ci_$$(date +%Y%m%d%H%M%S)_$$$$"; \
+	psql_admin() { PGOPTIONS="-c client_min_messages=warning" psql -X -q -v ON_ERROR_STOP=1 -h $(PG_HOST) -p $(PG_PORT) -U $(PG_USER) -d postgres "$$@"; }; \
+	cleanup() { psql_admin -c "DROP DATABASE IF EXISTS \"test_$$db\" WITH (FORCE)" \
+	                       -c "DROP DATABASE IF EXISTS \"$$db\" WITH (FORCE)" || true; }; \
+	trap cleanup EXIT; \
+	createdb -h $(PG_HOST) -p $(PG_PORT) -U $(PG_USER) "$$db"; \
+	echo "PostgreSQL database: $$db"; \
+	export DATABASE_URL="postgres://$(PG_USER)@$(PG_HOST):$(PG_PORT)/$$db"; \
+	export PRESALES_ALLOW_INSECURE_KEY=1; \
+	set +e; $(PYTEST)
+
+messages: install
+	@set -e; for app in $(LOCALE_APPS); do \
+	  echo "== $$app"; \
+	  (cd $$app && $(UV) run django-admin makemessages -l zh_Hans --ignore 'migrations/*' \
+	     -e html,py,txt --no-obsolete --add-location file); \
+	done
+
+compilemessages: install
+	@set -e; export PRESALES_ALLOW_INSECURE_KEY=1; for app in $(LOCALE_APPS); do \
+	  echo "== $$app"; (cd $$app && $(UV) run presales compilemessages); \
+	done
+
+lint: install
+	@$(UV) run ruff check src tests
+
+bench: install
+	@export PRESALES_ALLOW_INSECURE_KEY=1 STATIC_MANIFEST=$${STATIC_MANIFEST:-0}; \
+	$(UV) run presales bench $(BENCH_ARGS)
