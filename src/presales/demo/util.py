@@ -72,14 +72,19 @@ class HistoryWriter:
         self.batch_size = batch_size
         self.rows: dict[type, list] = defaultdict(list)
 
-    def add(self, obj, at: datetime, user_id: int | None, history_type: str = "+", reason: str = "", **state) -> None:
+    def add(
+        self, obj, at: datetime, user_id: int | None, history_type: str = "+", reason: str = "", **state
+    ) -> None:
         history_model = type(obj).history.model
         values = {field.attname: getattr(obj, field.attname) for field in history_model.tracked_fields}
         values.update(state)
         self.rows[history_model].append(
             history_model(
-                history_date=at, history_user_id=user_id, history_type=history_type,
-                history_change_reason=reason or None, **values,
+                history_date=at,
+                history_user_id=user_id,
+                history_type=history_type,
+                history_change_reason=reason or None,
+                **values,
             )
         )
 

@@ -1,0 +1,259 @@
+"""The demo company (`presales demo_data`): every stage and status is shown, the data obeys the
+rules the application enforces, the demo logins work, and a second run with --if-empty is a no-op."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from io import StringIO
+
+import pytest
+from django.conf import settings
+from django.contrib.auth import SESSION_KEY
+from django.core.management import CommandError, call_command
+from django.db import transaction
+from django.db.models import Count, F
+from django.urls import reverse
+from django.utils import timezone
+
+from presales.accounts.choices import PRESALES_ROLES, RoleCode
+from presales.accounts.models import Role, Team, User
+from presales.core.models import Sequence
+from presales.customers.choices import IssueStatus
+from presales.customers.models import CommunicationLog, Contact, Customer, TechnicalIssue
+from presales.demo.company import DemoCompany
+from presales.opportunities.choices import CLOSED_STAGES, OPEN_STAGES, Stage
+from presales.opportunities.models import Handover, Opportunity, Retrospective, StageEvent
+from presales.support.choices import RequestStatus
+from presales.support.models import SupportRequest, SupportRequestEvent
+
+MODELS = (
+    Team,
+    User,
+    Customer,
+    Contact,
+    CommunicationLog,
+    TechnicalIssue,
+    Opportunity,
+    StageEvent,
+    Retrospective,
+    Handover,
+    SupportRequest,
+    SupportRequestEvent,
+)
+
+
+def counts() -> dict[str, int]:
+    return {model.__name__: model.objects.count() for model in MODELS}
+
+
+@pytest.fixture
+def demo(db):
+    """The demo company at scale 1, built once per test by the real command."""
+    out = StringIO()
+    call_command("demo_data", stdout=out)
+    return out.getvalue()
+
+
+@pytest.mark.django_db
+def test_prints_the_demo_logins(demo):
+    for username in ("demo", "engineer", "sales"):
+        assert f"{username:<10} / demo12345" in demo
+
+
+@pytest.mark.django_db
+def test_every_stage_and_every_request_status_is_shown(demo):
+    stages = dict(Opportunity.objects.values_list("stage").annotate(n=Count("pk")))
+    assert set(stages) == set(Stage.values)
+    statuses = dict(SupportRequest.objects.values_list("status").annotate(n=Count("pk")))
+    assert set(statuses) == set(RequestStatus.values)
+    assert Customer.objects.count() >= 30
+    assert 4 <= Team.objects.count() <= 5
+    assert all(team.lead_id for team in Team.objects.all())
+
+
+@pytest.mark.django_db
+def test_every_role_is_held_and_presales_people_have_levels(demo):
+    held = set(Role.objects.filter(users__isnull=False).values_list("code", flat=True))
+    assert held == set(RoleCode.values)
+    for user in User.objects.prefetch_related("roles"):
+        assert user.display_name and user.username.isascii()
+        if user.role_codes & PRESALES_ROLES:
+            assert user.presales_level, user
+    manager = User.objects.get(username="demo")
+    assert manager.is_manager and manager.has_role(RoleCode.PRESALES_MANAGER)
+    assert User.objects.get(username="engineer").role_codes == {RoleCode.PRESALES_ENGINEER}
+    assert User.objects.get(username="sales").role_codes == {RoleCode.SALES}
+
+
+@pytest.mark.django_db
+def test_customers_have_one_presales_owner_and_a_different_sales_owner(demo):
+    for customer in Customer.objects.select_related("presales_owner", "sales_owner"):
+        assert customer.presales_owner.role_codes & PRESALES_ROLES, customer
+        assert RoleCode.SALES in customer.sales_owner.role_codes, customer
+        assert customer.presales_owner_id != customer.sales_owner_id
+        assert customer.team_id == customer.presales_owner.team_id
+    assert Customer.objects.filter(confidential=True).exists()
+    # Contacts of every role, and follow-up visits in the communication log.
+    assert set(Contact.objects.values_list("role", flat=True)) >= {
+        "decision_maker",
+        "technical",
+        "end_user",
+        "procurement",
+    }
+    assert CommunicationLog.objects.filter(is_follow_up=True).exists()
+
+
+@pytest.mark.django_db
+def test_opportunities_went_through_their_stages(demo):
+    now = timezone.now()
+    for opp in Opportunity.objects.prefetch_related("stage_events"):
+        events = sorted(opp.stage_events.all(), key=lambda e: (e.at, e.pk))
+        # A chain of moves from nothing to the current stage, the last one at stage_changed_at.
+        assert (events[0].from_stage, events[0].to_stage) == ("", Stage.LEAD)
+        for before, after in zip(events, events[1:], strict=False):
+            assert after.from_stage == before.to_stage and after.at > before.at
+        assert events[-1].to_stage == opp.stage
+        assert events[-1].at == opp.stage_changed_at <= now
+        assert events[0].at == opp.created_at
+        assert opp.number.startswith(f"SJ-{timezone.localdate(opp.created_at).year}-")
+        if opp.stage != Stage.LEAD:
+            assert opp.presales_lead_id and opp.presales_assigned_at
+        if opp.presales_assigned_at:
+            assert opp.created_at <= opp.presales_assigned_at <= now
+        assert (opp.closed_at is not None) == (opp.stage in CLOSED_STAGES)
+    # The gate to solution design asks for research on record: a communication record before the move.
+    for event in StageEvent.objects.filter(to_stage=Stage.SOLUTION):
+        assert CommunicationLog.objects.filter(
+            opportunity_id=event.opportunity_id, occurred_at__lt=event.at
+        ).exists()
+    assert Opportunity.objects.filter(stage=Stage.LEAD, presales_lead__isnull=False).exists()
+    assert Opportunity.objects.filter(stage=Stage.LEAD, presales_lead__isnull=True).exists()
+    # The sequence continues after the numbers handed out.
+    for key, value in Sequence.objects.filter(key__startswith="SJ-").values_list("key", "value"):
+        assert Opportunity.objects.filter(number__startswith=f"{key}-").count() == value
+
+
+@pytest.mark.django_db
+def test_closed_opportunities_have_retrospectives_and_won_ones_handovers(demo):
+    closed = Opportunity.objects.filter(stage__in=CLOSED_STAGES)
+    assert closed.count() == Retrospective.objects.count()
+    for opp in closed.select_related("retrospective"):
+        assert opp.retrospective.outcome == opp.stage
+        assert opp.retrospective.created_at <= opp.closed_at
+    won = Opportunity.objects.filter(stage=Stage.WON)
+    for opp in won.select_related("handover"):
+        assert opp.handover.created_at <= opp.closed_at  # the gate to won asks for the handover
+    assert set(Handover.objects.values_list("opportunity_id", flat=True)) == set(
+        won.values_list("pk", flat=True)
+    )
+    assert not Retrospective.objects.filter(opportunity__stage__in=OPEN_STAGES).exists()
+
+
+@pytest.mark.django_db
+def test_support_request_clocks_match_their_status(demo):
+    now = timezone.now()
+    hours = settings.PRESALES_SUPPORT_RESPONSE_HOURS
+    for req in SupportRequest.objects.prefetch_related("events"):
+        assert req.response_due_at == req.submitted_at + timedelta(hours=hours[req.priority])
+        assert req.wanted_by >= req.submitted_at
+        steps = [t for t in (req.submitted_at, req.assigned_at, req.first_response_at, req.done_at) if t]
+        assert steps == sorted(steps) and steps[-1] <= now
+        status = req.status
+        assert (req.assigned_at is not None) == (req.assignee_id is not None)
+        if status == RequestStatus.NEW:
+            assert req.assignee_id is None
+        if status in (RequestStatus.ASSIGNED, RequestStatus.IN_PROGRESS, RequestStatus.DONE):
+            assert req.assigned_at
+        assert (req.first_response_at is not None) == (
+            status in (RequestStatus.IN_PROGRESS, RequestStatus.DONE)
+        )
+        assert (req.done_at is not None) == (status == RequestStatus.DONE)
+        events = sorted(req.events.all(), key=lambda e: (e.at, e.pk))
+        assert events[0].action == "submitted" and events[0].at == req.submitted_at
+        assert events[-1].to_status == status
+    # Some first responses were late, some open requests are overdue right now.
+    assert SupportRequest.objects.filter(first_response_at__gt=F("response_due_at")).exists()
+    assert SupportRequest.objects.filter(
+        status__in=[RequestStatus.NEW, RequestStatus.ASSIGNED], response_due_at__lt=now
+    ).exists()
+
+
+@pytest.mark.django_db
+def test_technical_issues_respect_the_constraints(demo):
+    today = timezone.localdate()
+    resolved = TechnicalIssue.objects.filter(status=IssueStatus.RESOLVED)
+    assert resolved.exists() and not resolved.filter(resolved_at__isnull=True).exists()
+    open_ = TechnicalIssue.objects.filter(status=IssueStatus.OPEN)
+    assert not open_.filter(resolved_at__isnull=False).exists()
+    assert open_.filter(due_on__lt=today).exists(), "some open issues are overdue"
+    assert open_.filter(due_on__gte=today).exists()
+
+
+@pytest.mark.django_db
+def test_history_spans_months_and_every_business_row_has_history(demo):
+    assert Customer.history.count() >= Customer.objects.count()
+    assert set(Customer.history.values_list("id", flat=True)) == set(
+        Customer.objects.values_list("pk", flat=True)
+    )
+    assert Opportunity.history.count() > Opportunity.objects.count()  # creation plus every move
+    assert SupportRequest.history.filter(history_type="~").exists()
+    oldest = Opportunity.objects.order_by("created_at").first().created_at
+    assert oldest < timezone.now() - timedelta(days=300)
+    assert CommunicationLog.objects.order_by("occurred_at").first().occurred_at < timezone.now() - timedelta(
+        days=365
+    )
+
+
+@pytest.mark.django_db
+def test_demo_users_can_log_in(demo, client):
+    for username in ("demo", "engineer", "sales"):
+        response = client.post(reverse("accounts:login"), {"username": username, "password": "demo12345"})
+        assert response.status_code == 302, username
+        assert int(client.session[SESSION_KEY]) == User.objects.get(username=username).pk
+        client.logout()
+
+
+@pytest.mark.django_db
+def test_if_empty_does_nothing_on_a_second_run(demo):
+    before = counts()
+    out = StringIO()
+    call_command("demo_data", "--if-empty", stdout=out)
+    assert counts() == before
+    assert "--if-empty" in out.getvalue()
+    # Without --if-empty a second run refuses instead of failing half-way.
+    with pytest.raises(CommandError):
+        call_command("demo_data", stdout=StringIO())
+    assert counts() == before
+
+
+def test_same_seed_same_company(db):
+    now = datetime(2026, 6, 1, 8, 0, tzinfo=UTC)
+
+    def snapshot(seed):
+        class Rollback(Exception):
+            pass
+
+        try:
+            with transaction.atomic():
+                DemoCompany(seed=seed, now=now).build()
+                result = (
+                    list(User.objects.order_by("username").values_list("username", "display_name")),
+                    list(Customer.objects.order_by("name").values_list("name", "presales_owner__username")),
+                    list(
+                        Opportunity.objects.order_by("number").values_list(
+                            "number", "name", "stage", "created_at"
+                        )
+                    ),
+                    list(
+                        SupportRequest.objects.order_by("number").values_list(
+                            "number", "status", "submitted_at"
+                        )
+                    ),
+                )
+                raise Rollback
+        except Rollback:
+            return result
+
+    first = snapshot(7)
+    assert snapshot(7) == first
+    assert snapshot(8) != first
