@@ -1,0 +1,43 @@
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from .models import Notification
+from .services import notification_mark_read
+
+
+class NotificationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Notification
+        fields = ["id", "kind", "title", "body", "url", "created_at", "read_at"]
+        read_only_fields = fields
+
+
+class MarkReadSerializer(serializers.Serializer):
+    ids = serializers.ListField(child=serializers.IntegerField(), required=False,
+                                help_text="Leave out to mark all read.")
+
+
+class NotificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """My notifications, newest first. `?unread=true` for the unread ones."""
+
+    serializer_class = NotificationSerializer
+
+    def get_queryset(self):
+        qs = Notification.objects.visible_to(self.request.user)
+        if self.request.query_params.get("unread") in ("1", "true", "yes"):
+            qs = qs.unread()
+        return qs
+
+    @extend_schema(request=MarkReadSerializer, responses={200: None})
+    @action(detail=False, methods=["post"], url_path="mark-read")
+    def mark_read(self, request):
+        data = MarkReadSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        count = notification_mark_read(user=request.user, notification_ids=data.validated_data.get("ids"))
+        return Response({"marked": count})
+
+
+def register(router) -> None:
+    router.register("notifications", NotificationViewSet, basename="notification")
