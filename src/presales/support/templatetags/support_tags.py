@@ -1,0 +1,73 @@
+"""The SLA badges of a support request (shared by the support pages and "my work")."""
+
+from django import template
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+
+from presales.support.choices import DueState, ResponseState
+from presales.support.sla import format_duration
+
+register = template.Library()
+
+RESPONSE_CSS = {
+    ResponseState.RUNNING: "text-bg-info",
+    ResponseState.OVERDUE: "text-bg-danger",
+    ResponseState.MET: "text-bg-success",
+    ResponseState.BREACHED: "bg-danger-subtle text-danger-emphasis border border-danger-subtle",
+    ResponseState.STOPPED: "text-bg-light border",
+}
+DUE_CSS = {
+    DueState.ON_TIME: "text-bg-light border",
+    DueState.DUE_SOON: "text-bg-warning",
+    DueState.OVERDUE: "text-bg-danger",
+    DueState.DONE_ON_TIME: "text-bg-success",
+    DueState.DONE_LATE: "bg-danger-subtle text-danger-emphasis border border-danger-subtle",
+    DueState.CANCELLED: "text-bg-light border",
+}
+
+
+def _badge(kind: str, state: str, css: str, text: str, title: str = ""):
+    return format_html(
+        '<span class="badge {}" data-sla="{}-{}" title="{}">{}</span>', css, kind, state, title, text
+    )
+
+
+@register.simple_tag
+def response_badge(support_request, now=None):
+    """The first-response clock: due in …, overdue by …, responded in time / late."""
+    clock = support_request.response_clock(now or timezone.now())
+    state = clock.state
+    if state == ResponseState.RUNNING:
+        text = _("Response due in %(left)s") % {"left": format_duration(clock.left)}
+    elif state == ResponseState.OVERDUE:
+        text = _("Response overdue by %(late)s") % {"late": format_duration(clock.late)}
+    elif state == ResponseState.MET:
+        text = _("Responded in time (%(took)s)") % {"took": format_duration(clock.elapsed)}
+    elif state == ResponseState.BREACHED:
+        text = _("Responded late by %(late)s") % {"late": format_duration(clock.late)}
+    else:
+        text = _("No response needed")
+    title = _("First response due %(due)s") % {
+        "due": timezone.localtime(support_request.response_due_at).strftime("%Y-%m-%d %H:%M")
+    }
+    return _badge("response", state, RESPONSE_CSS[state], text, title)
+
+
+@register.simple_tag
+def due_state_badge(support_request, now=None):
+    """The due-date clock of the work: on time, due in …, overdue by …, done on time / late."""
+    clock = support_request.due_clock(now or timezone.now())
+    state = clock.state
+    if state == DueState.DUE_SOON:
+        text = _("Due in %(left)s") % {"left": format_duration(clock.left)}
+    elif state == DueState.OVERDUE:
+        text = _("Overdue by %(late)s") % {"late": format_duration(clock.late)}
+    elif state == DueState.DONE_LATE:
+        text = _("Done late by %(late)s") % {"late": format_duration(clock.late)}
+    else:
+        text = str(DueState(state).label)
+    title = _("Wanted by %(when)s") % {
+        "when": timezone.localtime(support_request.wanted_by).strftime("%Y-%m-%d %H:%M")
+    }
+    return _badge("due", state, DUE_CSS[state], text, title)
