@@ -1,9 +1,13 @@
 """Reads. Every one starts from `visible_to(user)`."""
 
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Avg, BooleanField, Count, ExpressionWrapper, Max, Q, QuerySet
+from django.utils import timezone
 
 from .choices import ComplaintStatus, FeedbackStatus, IssueStatus
-from .models import Customer
+from .models import CommunicationLog, Complaint, Customer, FeedbackItem, SatisfactionSurvey, TechnicalIssue
+
+# The customer page shows this many communication records; older ones load page by page.
+DETAIL_COMMUNICATIONS = 10
 
 
 def customer_list(*, user) -> QuerySet[Customer]:
@@ -32,18 +36,22 @@ def customer_detail_context(*, customer: Customer) -> dict:
             .order_by("-created_at")[:20]
         ),
         "opportunity_count": Opportunity.objects.filter(customer=customer).count(),
-        "communications": list(
-            customer.communications.select_related("created_by", "opportunity").order_by("-occurred_at", "-pk")[:10]
-        ),
+        "communications": list(customer_communications(customer=customer)[:DETAIL_COMMUNICATIONS]),
         "communication_stats": customer.communications.aggregate(total=Count("pk"), last=Max("occurred_at")),
         "technical_issues": list(
-            customer.technical_issues.select_related("owner").order_by("status", "due_on")[:20]
+            customer.technical_issues.select_related("owner", "opportunity")
+            .annotate(is_overdue=overdue_expression()).order_by("status", "due_on", "pk")[:20]
         ),
         "open_issue_count": customer.technical_issues.filter(status=IssueStatus.OPEN).count(),
-        "complaints": list(customer.complaints.select_related("against").order_by("-received_on")[:10]),
+        "complaints": list(
+            customer.complaints.select_related("against", "opportunity").order_by("-received_on", "-pk")[:10]
+        ),
         "open_complaint_count": customer.complaints.filter(status=ComplaintStatus.OPEN).count(),
-        "surveys": list(customer.surveys.select_related("engineer").order_by("-surveyed_on")[:10]),
-        "feedback_items": list(customer.feedback_items.select_related("owner").order_by("status", "-raised_on")[:20]),
+        "surveys": list(customer.surveys.select_related("engineer", "opportunity").order_by("-surveyed_on", "-pk")[:10]),
+        "survey_summary": survey_summary(customer.surveys.all()),
+        "feedback_items": list(
+            customer.feedback_items.select_related("owner", "opportunity").order_by("status", "-raised_on", "-pk")[:20]
+        ),
         "open_feedback_count": customer.feedback_items.filter(
             status__in=[FeedbackStatus.OPEN, FeedbackStatus.IN_PROGRESS]
         ).count(),
@@ -52,3 +60,85 @@ def customer_detail_context(*, customer: Customer) -> dict:
         ),
         "assistants": list(customer.assistants.all()),
     }
+
+
+# --- the customer's records ----------------------------------------------------------------------
+
+
+def overdue_expression():
+    """`is_overdue` computed by the database: open and due before today (local date)."""
+    return ExpressionWrapper(
+        Q(status=IssueStatus.OPEN, due_on__lt=timezone.localdate()), output_field=BooleanField()
+    )
+
+
+def customer_communications(*, customer: Customer) -> QuerySet[CommunicationLog]:
+    """One customer's communication log, newest first (the customer page and its "more" pages)."""
+    return (
+        CommunicationLog.objects.filter(customer=customer)
+        .select_related("created_by", "opportunity")
+        .order_by("-occurred_at", "-pk")
+    )
+
+
+def communication_list(*, user) -> QuerySet[CommunicationLog]:
+    return (
+        CommunicationLog.objects.visible_to(user)
+        .select_related("customer", "opportunity", "created_by")
+        .order_by("-occurred_at", "-pk")
+    )
+
+
+def technical_issue_list(*, user) -> QuerySet[TechnicalIssue]:
+    return (
+        TechnicalIssue.objects.visible_to(user)
+        .select_related("customer", "opportunity", "owner")
+        .annotate(is_overdue=overdue_expression())
+        .order_by("status", "due_on", "pk")
+    )
+
+
+def complaint_list(*, user) -> QuerySet[Complaint]:
+    return (
+        Complaint.objects.visible_to(user)
+        .select_related("customer", "opportunity", "against")
+        .order_by("-received_on", "-pk")
+    )
+
+
+def survey_list(*, user) -> QuerySet[SatisfactionSurvey]:
+    return (
+        SatisfactionSurvey.objects.visible_to(user)
+        .select_related("customer", "opportunity", "engineer")
+        .order_by("-surveyed_on", "-pk")
+    )
+
+
+def feedback_list(*, user) -> QuerySet[FeedbackItem]:
+    return (
+        FeedbackItem.objects.visible_to(user)
+        .select_related("customer", "opportunity", "owner")
+        .order_by("status", "-raised_on", "-pk")
+    )
+
+
+def survey_summary(queryset: QuerySet[SatisfactionSurvey]) -> dict:
+    """Count, average score and NPS of some surveys, in one SQL aggregate. NPS = % promoters
+    (9–10) − % detractors (0–6) among the surveys that have the recommendation answer."""
+    summary = queryset.order_by().aggregate(
+        count=Count("pk"),
+        average_score=Avg("score"),
+        average_nps=Avg("nps"),
+        nps_answers=Count("nps"),
+        promoters=Count("pk", filter=Q(nps__gte=9)),
+        detractors=Count("pk", filter=Q(nps__lte=6)),
+    )
+    answers = summary["nps_answers"]
+    summary["nps"] = (
+        round((summary["promoters"] - summary["detractors"]) * 100 / answers) if answers else None
+    )
+    if summary["average_score"] is not None:
+        summary["average_score"] = round(float(summary["average_score"]), 1)
+    if summary["average_nps"] is not None:
+        summary["average_nps"] = round(float(summary["average_nps"]), 1)
+    return summary
