@@ -1,6 +1,18 @@
 """Reads. Every one starts from `visible_to(user)`."""
 
-from django.db.models import Avg, BooleanField, Count, ExpressionWrapper, Max, Q, QuerySet
+from django.db.models import (
+    Avg,
+    BooleanField,
+    Count,
+    ExpressionWrapper,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+)
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from .choices import ComplaintStatus, FeedbackStatus, IssueStatus
@@ -14,13 +26,18 @@ def customer_list(*, user) -> QuerySet[Customer]:
     """Customers the user may see, with their owners and the counts shown in the list. Counts are
     correlated subqueries inside one SQL statement: the query count does not grow with the rows."""
     from presales.opportunities.choices import CLOSED_STAGES
+    from presales.opportunities.models import Opportunity
 
+    # A correlated subquery rather than JOIN + GROUP BY: PostgreSQL evaluates it only for the rows
+    # of the page (after ORDER BY ... LIMIT), instead of aggregating every customer's opportunities.
+    open_count = (
+        Opportunity.objects.filter(customer=OuterRef("pk")).exclude(stage__in=CLOSED_STAGES)
+        .order_by().values("customer").annotate(n=Count("pk")).values("n")
+    )
     return (
         Customer.objects.visible_to(user)
         .select_related("presales_owner", "sales_owner", "team")
-        .annotate(
-            open_opportunities=Count("opportunities", filter=~Q(opportunities__stage__in=CLOSED_STAGES), distinct=True),
-        )
+        .annotate(open_opportunities=Coalesce(Subquery(open_count, output_field=IntegerField()), 0))
         .order_by("name")
     )
 
