@@ -1,23 +1,30 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Stage(models.TextChoices):
     """The SOP stages of a presales project (seed 003 §3)."""
 
-    LEAD = "lead", _("Lead")  # 商机获取: presales joins at first contact
-    DISCOVERY = "discovery", _("Discovery")  # 需求调研: research plan, activities, confirmation
-    SOLUTION = "solution", _("Solution design")  # 方案设计: solution and its reviews
-    DEMO_POC = "demo_poc", _("Demo / POC")  # 演示/验证
-    BID = "bid", _("Bid")  # 投标
-    NEGOTIATION = "negotiation", _("Negotiation")  # 商务谈判
-    WON = "won", _("Won")  # 赢单 (closed)
-    LOST = "lost", _("Lost")  # 输单 (closed)
-    ABANDONED = "abandoned", _("Abandoned")  # 放弃 (closed)
+    # 商机获取: presales joins at first contact
+    LEAD = "lead", pgettext_lazy("opportunity stage", "Lead")
+    # 需求调研: research plan, activities, confirmation
+    DISCOVERY = "discovery", pgettext_lazy("opportunity stage", "Discovery")
+    # 方案设计: solution and its reviews
+    SOLUTION = "solution", pgettext_lazy("opportunity stage", "Solution design")
+    DEMO_POC = "demo_poc", pgettext_lazy("opportunity stage", "Demo / POC")  # 演示/验证
+    BID = "bid", pgettext_lazy("opportunity stage", "Bid")  # 投标
+    NEGOTIATION = "negotiation", pgettext_lazy("opportunity stage", "Negotiation")  # 商务谈判
+    WON = "won", pgettext_lazy("opportunity stage", "Won")  # 赢单 (closed)
+    LOST = "lost", pgettext_lazy("opportunity stage", "Lost")  # 输单 (closed)
+    ABANDONED = "abandoned", pgettext_lazy("opportunity stage", "Abandoned")  # 放弃 (closed)
 
 
 OPEN_STAGES = (Stage.LEAD, Stage.DISCOVERY, Stage.SOLUTION, Stage.DEMO_POC, Stage.BID, Stage.NEGOTIATION)
 CLOSED_STAGES = (Stage.WON, Stage.LOST, Stage.ABANDONED)
+# A handover to delivery is prepared while negotiating (the move to won needs it) and completed
+# after winning; no other stage has one.
+HANDOVER_STAGES = (Stage.NEGOTIATION, Stage.WON)
 
 
 class Source(models.TextChoices):
@@ -39,6 +46,6 @@ class ProcurementMethod(models.TextChoices):
 
 
 class Outcome(models.TextChoices):
-    WON = "won", _("Won")
-    LOST = "lost", _("Lost")
-    ABANDONED = "abandoned", _("Abandoned")
+    WON = "won", pgettext_lazy("opportunity stage", "Won")
+    LOST = "lost", pgettext_lazy("opportunity stage", "Lost")
+    ABANDONED = "abandoned", pgettext_lazy("opportunity stage", "Abandoned")

@@ -1,10 +1,13 @@
 """Opportunities (商机/项目) moving through the SOP stages, each move an event row."""
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from presales.core.models import CreatedByModel
@@ -22,6 +25,13 @@ class OpportunityQuerySet(ScopedQuerySet):
 
     def open(self):
         return self.exclude(stage__in=CLOSED_STAGES)
+
+
+class OpportunityChildQuerySet(models.QuerySet):
+    """Records hanging off an opportunity are visible exactly when their opportunity is."""
+
+    def visible_to(self, user):
+        return self.filter(opportunity__in=Opportunity.objects.visible_to(user).values("pk"))
 
 
 class Opportunity(CreatedByModel):
@@ -61,6 +71,8 @@ class Opportunity(CreatedByModel):
     history = HistoricalRecords(m2m_fields=[members])
 
     objects = OpportunityQuerySet.as_manager()
+    # Constraint violations reported on the form field they concern (core.services.validate_or_raise).
+    constraint_fields = {"amount_negative": "estimated_amount", "budget_negative": "budget"}
 
     class Meta:
         verbose_name = _("opportunity")
@@ -71,16 +83,17 @@ class Opportunity(CreatedByModel):
             models.Index(fields=["team", "stage"]),
             models.Index(fields=["presales_lead", "stage"]),
             models.Index(fields=["sales_owner", "stage"]),
+            models.Index(fields=["stage", "expected_close_on"]),  # the board's columns
         ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(estimated_amount__isnull=True) | Q(estimated_amount__gte=0),
-                name="opportunity_amount_not_negative",
+                name="opportunity_amount_not_negative", violation_error_code="amount_negative",
                 violation_error_message=_("The amount cannot be negative."),
             ),
             models.CheckConstraint(
                 condition=Q(budget__isnull=True) | Q(budget__gte=0),
-                name="opportunity_budget_not_negative",
+                name="opportunity_budget_not_negative", violation_error_code="budget_negative",
                 violation_error_message=_("The budget cannot be negative."),
             ),
         ]
@@ -97,10 +110,11 @@ class Opportunity(CreatedByModel):
 
     @property
     def early_involvement(self):
-        """Time from the opportunity's creation to presales joining (None while unassigned)."""
+        """Time from the opportunity's creation to presales joining (None while unassigned). A lead
+        given at creation counts as zero (the two clocks are read a few microseconds apart)."""
         if self.presales_assigned_at is None:
             return None
-        return self.presales_assigned_at - self.created_at
+        return max(self.presales_assigned_at - self.created_at, timedelta(0))
 
 
 class StageEvent(models.Model):
@@ -108,13 +122,15 @@ class StageEvent(models.Model):
     overrode refused gates, and which reasons were overridden."""
 
     opportunity = models.ForeignKey(Opportunity, verbose_name=_("opportunity"), on_delete=models.CASCADE, related_name="stage_events")
-    from_stage = models.CharField(_("from"), max_length=16, choices=Stage.choices, blank=True)
-    to_stage = models.CharField(_("to"), max_length=16, choices=Stage.choices)
-    actor = models.ForeignKey(USER, verbose_name=_("by"), on_delete=models.PROTECT, related_name="+")
-    at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
+    from_stage = models.CharField(pgettext_lazy("stage event", "from"), max_length=16, choices=Stage.choices, blank=True)
+    to_stage = models.CharField(pgettext_lazy("stage event", "to"), max_length=16, choices=Stage.choices)
+    actor = models.ForeignKey(USER, verbose_name=pgettext_lazy("stage event", "by"), on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(pgettext_lazy("stage event", "at"), auto_now_add=True, db_index=True)
     reason = models.TextField(_("reason"), blank=True)
     overridden = models.BooleanField(_("gate overridden"), default=False)
     overridden_reasons = models.JSONField(_("overridden refusal reasons"), default=list, blank=True)
+
+    objects = OpportunityChildQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("stage event")
@@ -125,16 +141,12 @@ class StageEvent(models.Model):
         return f"{self.opportunity_id}: {self.from_stage} → {self.to_stage}"
 
 
-class OpportunityChildQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        return self.filter(opportunity__in=Opportunity.objects.visible_to(user).values("pk"))
-
 
 class Retrospective(CreatedByModel):
     """复盘: required before an opportunity is closed won, lost or abandoned."""
 
     opportunity = models.OneToOneField(Opportunity, verbose_name=_("opportunity"), on_delete=models.CASCADE, related_name="retrospective")
-    outcome = models.CharField(_("outcome"), max_length=16, choices=Outcome.choices)
+    outcome = models.CharField(pgettext_lazy("retrospective", "outcome"), max_length=16, choices=Outcome.choices)
     summary = models.TextField(_("summary"))
     went_well = models.TextField(_("what went well"), blank=True)
     went_wrong = models.TextField(_("what went wrong"), blank=True)

@@ -1,2 +1,8 @@
+from .views import HandoverViewSet, OpportunityViewSet, RetrospectiveViewSet, StageEventViewSet
+
+
 def register(router) -> None:
-    pass
+    router.register("opportunities", OpportunityViewSet, basename="opportunity")
+    router.register("stage-events", StageEventViewSet, basename="stage-event")
+    router.register("retrospectives", RetrospectiveViewSet, basename="retrospective")
+    router.register("handovers", HandoverViewSet, basename="handover")

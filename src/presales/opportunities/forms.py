@@ -1,0 +1,162 @@
+"""Forms parse input only; the services decide (rules, permissions, versions)."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from presales.accounts.choices import PRESALES_ROLES, RoleCode
+from presales.accounts.models import User
+from presales.accounts.selectors import users_with_role
+from presales.core.forms import DateInput, VersionedFormMixin
+from presales.customers.choices import Industry
+
+from .choices import Stage
+from .models import Handover, Opportunity, Retrospective
+
+
+class ServiceModelForm(VersionedFormMixin, forms.ModelForm):
+    """A ModelForm that only parses: model validation and constraints run in the service."""
+
+    def validate_unique(self):
+        pass
+
+    def _post_clean(self):
+        pass
+
+
+class OpportunityForm(ServiceModelForm):
+    industry = forms.ChoiceField(
+        label=_("Industry"), required=False, choices=[("", _("Same as the customer")), *Industry.choices]
+    )
+
+    class Meta:
+        model = Opportunity
+        fields = [
+            "name",
+            "customer",
+            "source",
+            "industry",
+            "estimated_amount",
+            "budget",
+            "expected_close_on",
+            "procurement_method",
+            "sales_owner",
+            "presales_lead",
+            "team",
+            "members",
+            "competitors",
+            "description",
+            "confidential",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 4}),
+            "competitors": forms.Textarea(attrs={"rows": 2}),
+            "expected_close_on": DateInput(),
+        }
+
+    def __init__(self, *args, user=None, editing: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        from presales.customers.models import Customer
+
+        self.fields["sales_owner"].queryset = users_with_role(RoleCode.SALES)
+        self.fields["sales_owner"].required = False
+        self.fields["sales_owner"].help_text = _("Defaults to the customer's sales owner.")
+        self.fields["members"].queryset = users_with_role(*PRESALES_ROLES)
+        if editing:
+            # Customer and team are fixed; the presales lead changes through the assignment form.
+            for name in ("customer", "presales_lead", "team"):
+                del self.fields[name]
+            self.fields["sales_owner"].required = True
+            self.fields["sales_owner"].help_text = ""
+            self.fields["industry"].choices = Industry.choices
+            return
+        self.fields["customer"].queryset = Customer.objects.visible_to(user).order_by("name")
+        self.fields["presales_lead"].queryset = users_with_role(*PRESALES_ROLES)
+        self.fields["presales_lead"].help_text = _(
+            "Presales joins at the first customer contact: the time until a lead is assigned is measured."
+        )
+        self.fields["team"].required = False
+        self.fields["team"].help_text = _("Defaults to the presales lead's team, else the customer's.")
+
+
+class MoveForm(forms.Form):
+    to_stage = forms.ChoiceField(label=_("Move to"), choices=Stage.choices)
+    reason = forms.CharField(
+        label=_("Reason"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Required when going back a stage or overriding a gate."),
+    )
+    override = forms.BooleanField(label=_("Override the unmet conditions (manager)"), required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, moves=(), can_override: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if moves:
+            self.fields["to_stage"].choices = [(m.target, m.label) for m in moves]
+        if not can_override:
+            del self.fields["override"]
+
+
+class AssignLeadForm(forms.Form):
+    presales_lead = forms.ModelChoiceField(label=_("Presales lead"), queryset=User.objects.none())
+    reason = forms.CharField(label=_("Reason"), required=False, max_length=100)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["presales_lead"].queryset = users_with_role(*PRESALES_ROLES)
+
+
+class MemberForm(forms.Form):
+    user = forms.ModelChoiceField(label=_("Team member"), queryset=User.objects.none())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = users_with_role(*PRESALES_ROLES)
+
+
+class RetrospectiveForm(ServiceModelForm):
+    class Meta:
+        model = Retrospective
+        fields = [
+            "outcome",
+            "held_on",
+            "participants",
+            "summary",
+            "decisive_factors",
+            "went_well",
+            "went_wrong",
+            "lessons",
+            "competitor_won",
+        ]
+        widgets = {
+            "held_on": DateInput(),
+            **{
+                name: forms.Textarea(attrs={"rows": 3})
+                for name in ("summary", "decisive_factors", "went_well", "went_wrong", "lessons")
+            },
+        }
+
+
+class HandoverForm(ServiceModelForm):
+    class Meta:
+        model = Handover
+        fields = [
+            "delivery_owner",
+            "handover_on",
+            "responsibilities",
+            "open_commitments",
+            "documents",
+            "notes",
+        ]
+        widgets = {
+            "handover_on": DateInput(),
+            **{
+                name: forms.Textarea(attrs={"rows": 3})
+                for name in ("responsibilities", "open_commitments", "documents", "notes")
+            },
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["delivery_owner"].queryset = User.objects.filter(is_active=True).order_by("display_name")

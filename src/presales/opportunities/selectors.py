@@ -1,0 +1,164 @@
+"""Reads. Every one starts from `Opportunity.objects.visible_to(user)`; every list is bounded in
+SQL and its query count does not depend on the number of rows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.core.exceptions import ObjectDoesNotExist
+from django.db.models import Count, F, QuerySet, Sum, Window
+from django.db.models.functions import RowNumber
+from django.utils.timesince import timesince
+
+from . import permissions
+from .choices import CLOSED_STAGES, HANDOVER_STAGES, OPEN_STAGES, Stage
+from .models import Opportunity
+from .workflow import STAGE_ORDER, available_moves
+
+BOARD_CARDS_PER_STAGE = 20
+DETAIL_COMMUNICATIONS = 20
+
+LIST_RELATED = ("customer", "presales_lead", "sales_owner", "team")
+
+
+def opportunity_list(*, user) -> QuerySet[Opportunity]:
+    """Opportunities the user may see, with the people and customer shown in lists."""
+    return Opportunity.objects.visible_to(user).select_related(*LIST_RELATED).order_by("-created_at", "-pk")
+
+
+@dataclass
+class BoardColumn:
+    stage: str
+    label: str
+    count: int = 0
+    amount: Decimal = Decimal("0")
+    cards: list[Opportunity] = field(default_factory=list)
+
+    @property
+    def more(self) -> int:
+        return self.count - len(self.cards)
+
+
+def board(*, queryset: QuerySet[Opportunity], per_stage: int = BOARD_CARDS_PER_STAGE) -> list[BoardColumn]:
+    """One column per open stage: how many opportunities, their summed estimated amount, and the
+    first `per_stage` cards by expected close date (soonest first, undated last). Two queries
+    whatever the data: one aggregate grouped by stage, one window query for the cards.
+    `queryset` is already scoped (and filtered) for the user."""
+    open_qs = queryset.filter(stage__in=OPEN_STAGES)
+    columns = {stage: BoardColumn(stage=stage, label=str(Stage(stage).label)) for stage in OPEN_STAGES}
+    totals = open_qs.order_by().values("stage").annotate(n=Count("pk"), amount=Sum("estimated_amount"))
+    for row in totals:
+        column = columns[row["stage"]]
+        column.count, column.amount = row["n"], row["amount"] or Decimal("0")
+    cards = (
+        open_qs.select_related("customer", "presales_lead", "sales_owner")
+        .annotate(
+            position=Window(
+                RowNumber(),
+                partition_by=[F("stage")],
+                order_by=[F("expected_close_on").asc(nulls_last=True), F("pk").asc()],
+            )
+        )
+        .filter(position__lte=per_stage)
+        .order_by("stage", "position")
+    )
+    for card in cards:
+        columns[card.stage].cards.append(card)
+    return list(columns.values())
+
+
+def stage_progress(opportunity: Opportunity) -> list[dict]:
+    """The SOP steps for a progress bar: each open stage done / current / ahead, then the outcome."""
+    current = STAGE_ORDER[opportunity.stage]
+    steps = []
+    for stage in OPEN_STAGES:
+        index = STAGE_ORDER[stage]
+        if opportunity.is_closed:
+            state = "done"
+        else:
+            state = "done" if index < current else "current" if index == current else "ahead"
+        steps.append({"stage": stage, "label": Stage(stage).label, "state": state})
+    if opportunity.is_closed:
+        steps.append(
+            {"stage": opportunity.stage, "label": opportunity.get_stage_display(), "state": "closed"}
+        )
+    else:
+        steps.append({"stage": Stage.WON, "label": Stage.WON.label, "state": "ahead"})
+    return steps
+
+
+def early_involvement_text(opportunity: Opportunity) -> str | None:
+    """ "2 days, 3 hours": how long after creation presales joined (None while unassigned)."""
+    if opportunity.presales_assigned_at is None:
+        return None
+    return timesince(
+        opportunity.created_at, max(opportunity.presales_assigned_at, opportunity.created_at), depth=2
+    )
+
+
+def opportunity_detail_queryset(*, user) -> QuerySet[Opportunity]:
+    return (
+        Opportunity.objects.visible_to(user)
+        .select_related(
+            *LIST_RELATED,
+            "created_by",
+            "retrospective",
+            "retrospective__created_by",
+            "handover",
+            "handover__delivery_owner",
+            "handover__created_by",
+        )
+        .prefetch_related("members")
+    )
+
+
+def opportunity_detail_context(*, opportunity: Opportunity, user) -> dict:
+    """Everything the opportunity page shows, each part bounded."""
+    from presales.customers.models import CommunicationLog
+
+    communications = CommunicationLog.objects.filter(opportunity=opportunity)
+    return {
+        "events": list(opportunity.stage_events.select_related("actor").order_by("-at", "-pk")[:50]),
+        "communications": list(
+            communications.select_related("created_by").order_by("-occurred_at", "-pk")[
+                :DETAIL_COMMUNICATIONS
+            ]
+        ),
+        "communication_count": communications.count(),
+        "retrospective": getattr(opportunity, "retrospective", None)
+        if _has(opportunity, "retrospective")
+        else None,
+        "handover": getattr(opportunity, "handover", None) if _has(opportunity, "handover") else None,
+        "members": list(opportunity.members.all()),
+        "moves": available_moves(opportunity, user),
+        "progress": stage_progress(opportunity),
+        "early_involvement": early_involvement_text(opportunity),
+        "involved_from_start": (
+            opportunity.early_involvement is not None and opportunity.early_involvement.total_seconds() < 60
+        ),
+        "waiting_for_presales": (
+            timesince(opportunity.created_at, depth=2)
+            if opportunity.presales_assigned_at is None and not opportunity.is_closed
+            else None
+        ),
+        "can_edit": permissions.can_edit_opportunity(user, opportunity),
+        "can_assign": permissions.can_assign_lead(user, opportunity)
+        or permissions.can_claim_lead(user, opportunity),
+        "can_move": permissions.can_move_stage(user, opportunity),
+        "can_override": permissions.can_override_gate(user),
+        "can_manage_members": permissions.can_manage_members(user, opportunity),
+        "can_write_retrospective": permissions.can_write_retrospective(user, opportunity),
+        "can_write_handover": (
+            permissions.can_write_handover(user, opportunity) and opportunity.stage in HANDOVER_STAGES
+        ),
+        "closed_stages": CLOSED_STAGES,
+    }
+
+
+def _has(opportunity: Opportunity, name: str) -> bool:
+    try:
+        getattr(opportunity, name)
+    except ObjectDoesNotExist:
+        return False
+    return True
