@@ -164,3 +164,21 @@ def test_contact_pages(client, cast, customer):
     assert client.post(edit, data).status_code == 302
     contact.refresh_from_db()
     assert contact.title == "CTO"
+
+
+def test_detail_links_to_new_opportunity_support_request_and_history(client, cast, customer):
+    client.force_login(cast.sales_a)
+    body = client.get(customer.get_absolute_url()).content.decode()
+    assert f"{reverse('opportunities:create')}?customer={customer.pk}" in body
+    assert f"{reverse('support:create')}?customer={customer.pk}" in body
+    assert reverse("core:history", args=["customers.customer", customer.pk]) in body
+
+
+def test_communication_form_preselects_the_opportunity(client, cast, customer):
+    from tests.factories.support import OpportunityFactory
+
+    opportunity = OpportunityFactory(customer=customer)
+    client.force_login(cast.engineer_a)
+    url = reverse("customers:communication_create", args=[customer.pk])
+    form = client.get(url, {"opportunity": opportunity.pk}).context["form"]
+    assert form.initial["opportunity"] == opportunity.pk

@@ -1,6 +1,7 @@
 import factory
 
 from presales.accounts.models import Role, Team, User
+from presales.accounts.services import ensure_roles
 
 
 class TeamFactory(factory.django.DjangoModelFactory):
@@ -24,6 +25,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def roles(self, create, extracted, **kwargs):
         if create and extracted:
+            ensure_roles()  # a transactional test before this one may have flushed them
             self.roles.set(Role.objects.filter(code__in=extracted))
             self.__dict__.pop("role_codes", None)
 

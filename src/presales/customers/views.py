@@ -7,6 +7,9 @@ from django.utils.translation import gettext_lazy as _
 
 from presales.core.views import ScopedDetailView, ScopedListView, ScopedObjectFormView, ServiceFormView
 
+from presales.opportunities.permissions import can_create_opportunity
+from presales.support.permissions import can_submit as can_submit_support_request
+
 from . import permissions, selectors, services
 from .filtersets import (
     CommunicationFilterSet,
@@ -70,6 +73,8 @@ class CustomerDetailView(ScopedDetailView):
         ctx["can_edit"] = permissions.can_edit_customer(user, customer)
         ctx["can_reassign"] = permissions.can_reassign_customer(user, customer)
         ctx["can_contribute"] = permissions.can_contribute(user, customer)
+        ctx["can_create_opportunity"] = can_create_opportunity(user)
+        ctx["can_request_support"] = can_submit_support_request(user)
         # The records were read without their customer: it is this page's object.
         for key in ("communications", "technical_issues", "complaints", "surveys", "feedback_items"):
             for record in ctx[key]:
@@ -337,7 +342,13 @@ class RecordCreateView(FormPageMixin, ScopedObjectFormView):
         return kwargs
 
     def get_initial(self):
-        return record_initial(self.request.user, self.object)
+        initial = record_initial(self.request.user, self.object)
+        # ?opportunity=<id> from an opportunity's page preselects it (the form's choices are the
+        # customer's opportunities the user can see, so a foreign id selects nothing)
+        opportunity = self.request.GET.get("opportunity", "")
+        if opportunity.isdigit():
+            initial["opportunity"] = int(opportunity)
+        return initial
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
