@@ -44,6 +44,7 @@ browser:
 	@scripts/ensure-browser.sh
 
 run: install
+	@scripts/ensure-browser.sh || true
 	@export DEBUG=1; set -e; \
 	$(UV) run presales migrate --noinput; \
 	$(UV) run presales demo_data --if-empty; \

@@ -11,6 +11,7 @@ fields they explain.
 
 from __future__ import annotations
 
+import importlib
 import random
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -265,7 +266,26 @@ class DemoCompany:
             self.build_customer_records()
             self.build_support_requests()
             self.counts["history rows"] = self.history.flush()
+        # The modules built on the opportunities write through their own services (real numbers,
+        # gates and events), with the real clock.
+        with transaction.atomic():
+            self.build_modules()
         return self.counts
+
+    def build_modules(self) -> None:
+        from presales.opportunities.models import Opportunity
+
+        opportunities = list(
+            Opportunity.objects.select_related("customer", "presales_lead", "sales_owner", "team").order_by("pk")
+        )
+        users = list(User.objects.filter(is_active=True).order_by("pk"))
+        for label, module in (("POC", "presales.poc.demo"), ("documents", "presales.documents.demo")):
+            try:
+                builder = importlib.import_module(module)
+            except ModuleNotFoundError:
+                continue  # the module is not installed in this deployment
+            for name, count in builder.build(self.rng, opportunities, users).items():
+                self.counts[f"{label}: {name}"] = count
 
     # --- people --------------------------------------------------------------------------------
     def new_name(self) -> tuple[str, str, str, str]:

@@ -12,3 +12,18 @@ def num(value):
         return "—"
     text = format(Decimal(value).normalize(), "f")
     return text
+
+
+@register.inclusion_tag("poc/partials/opportunity_pocs.html", takes_context=True)
+def opportunity_pocs(context, opportunity):
+    """The POC panel of an opportunity's page (the opportunities app does not know about POCs)."""
+    from presales.poc import permissions
+    from presales.poc.models import Poc
+
+    user = context["request"].user
+    pocs = list(Poc.objects.visible_to(user).filter(opportunity=opportunity).order_by("-created_at"))
+    return {
+        "opportunity": opportunity,
+        "pocs": pocs,
+        "can_create": not opportunity.is_closed and permissions.can_create_poc(user, opportunity),
+    }
