@@ -64,7 +64,10 @@ INSTALLED_APPS = [
     "presales.customers",
     "presales.opportunities",
     "presales.support",
+    "presales.poc",
     "presales.insights",
+    "presales.notifications",
+    "presales.documents",
 ]
 
 MIDDLEWARE = [
@@ -98,6 +101,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "presales.core.context_processors.navigation",
+                "presales.notifications.context_processors.unread_count",
             ],
             "builtins": ["django.templatetags.i18n", "template_partials.templatetags.partials"],
         },
@@ -170,7 +174,9 @@ LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 TIME_ZONE = os.environ.get("TIME_ZONE", "Asia/Shanghai")
 USE_I18N = True
 USE_TZ = True
-LOCALE_PATHS: list[Path] = []  # each app keeps its own locale/ folder
+# Each app keeps its own locale/ folder. Listing them here gives our wording precedence over the
+# catalogs of Django's contrib apps for shared msgids ("Filter" is 筛选 here, not the admin's 过滤器).
+LOCALE_PATHS = sorted(PACKAGE_DIR.glob("*/locale"))
 
 # --- Static and media ------------------------------------------------------------------------------
 STATIC_URL = "/static/"
@@ -224,16 +230,76 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_GENERATE_CHOICE_DESCRIPTION": True,
     # Swagger UI served from our own static files (drf-spectacular-sidecar): works offline.
+    # Several apps have a `status`, `severity` or `kind`: each choice set gets its own name.
+    "ENUM_NAME_OVERRIDES": {
+        "CustomerStatusEnum": "presales.customers.choices.CustomerStatus",
+        "IssueStatusEnum": "presales.customers.choices.IssueStatus",
+        "ComplaintStatusEnum": "presales.customers.choices.ComplaintStatus",
+        "FeedbackStatusEnum": "presales.customers.choices.FeedbackStatus",
+        "CustomerSeverityEnum": "presales.customers.choices.Severity",
+        "OwnerKindEnum": "presales.customers.choices.OwnerKind",
+        "StageEnum": "presales.opportunities.choices.Stage",
+        "OutcomeEnum": "presales.opportunities.choices.Outcome",
+        "SupportRequestStatusEnum": "presales.support.choices.RequestStatus",
+        "SupportEventActionEnum": "presales.support.choices.EventAction",
+        "PocStatusEnum": "presales.poc.choices.Status",
+        "PocLevelEnum": "presales.poc.choices.Level",
+        "PocSideEnum": "presales.poc.choices.Side",
+        "PocConfirmationMethodEnum": "presales.poc.choices.ConfirmationMethod",
+        "PocRatingEnum": "presales.poc.choices.Rating",
+        "PocResourceKindEnum": "presales.poc.choices.ResourceKind",
+        "IncidentSeverityEnum": "presales.poc.choices.IncidentSeverity",
+        "IncidentStatusEnum": "presales.poc.choices.IncidentStatus",
+        "ScopeChangeStatusEnum": "presales.poc.choices.ScopeChangeStatus",
+        "DocumentStatusEnum": "presales.documents.choices.DocumentStatus",
+        "DocumentCategoryKindEnum": "presales.documents.choices.CategoryKind",
+        "DocumentEventActionEnum": "presales.documents.choices.EventAction",
+        "AccessRequestStatusEnum": "presales.documents.choices.AccessRequestStatus",
+    },
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
 }
 
 # --- Presales rules (configurable) -----------------------------------------------------------------
-# First-response SLA for support requests, in working hours by priority.
+# First-response SLA for support requests, in calendar hours by priority (from submission).
 PRESALES_SUPPORT_RESPONSE_HOURS = {"urgent": 2, "high": 4, "normal": 8, "low": 24}
+# The POC readiness self-check score (out of 16) below which a POC cannot start.
+PRESALES_POC_READINESS_THRESHOLD = int(os.environ.get("PRESALES_POC_READINESS_THRESHOLD", "13"))
+# Our company's name, pre-filled on POC launch confirmations.
+PRESALES_COMPANY_NAME = os.environ.get("PRESALES_COMPANY_NAME", "")
 # How many days a project may go without a follow-up visit (跟踪回访) before it is flagged.
 PRESALES_FOLLOW_UP_DAYS = int(os.environ.get("PRESALES_FOLLOW_UP_DAYS", "7"))
+# Document archive: uploads (largest file, accepted types by extension; the content must match the
+# extension), how long an access grant lasts by default and at most, and when documents of a
+# closed project are archived by the periodic job (documents past their validity date are archived
+# the day after it).
+PRESALES_DOCUMENT_MAX_UPLOAD_MB = int(os.environ.get("PRESALES_DOCUMENT_MAX_UPLOAD_MB", "50"))
+PRESALES_DOCUMENT_ALLOWED_TYPES = env_list(
+    "PRESALES_DOCUMENT_ALLOWED_TYPES", "pdf,docx,xlsx,pptx,doc,xls,ppt,png,jpg,jpeg,gif,webp,txt,md,csv,zip"
+)
+PRESALES_DOCUMENT_GRANT_DAYS = int(os.environ.get("PRESALES_DOCUMENT_GRANT_DAYS", "30"))
+PRESALES_DOCUMENT_GRANT_MAX_DAYS = int(os.environ.get("PRESALES_DOCUMENT_GRANT_MAX_DAYS", "180"))
+PRESALES_DOCUMENT_ARCHIVE_CLOSED_AFTER_DAYS = int(os.environ.get("PRESALES_DOCUMENT_ARCHIVE_CLOSED_AFTER_DAYS", "30"))
+
+# Periodic jobs (celery beat; times in CELERY_TIMEZONE).
+from celery.schedules import crontab  # noqa: E402
+
+CELERY_BEAT_SCHEDULE = {
+    "documents-archive": {
+        "task": "presales.documents.tasks.archive_documents",
+        "schedule": crontab(hour=int(os.environ.get("PRESALES_DOCUMENT_ARCHIVE_HOUR", "2")), minute=30),
+    },
+}
+
+CELERY_BEAT_SCHEDULE["poc-incident-escalations"] = {
+    "task": "presales.poc.tasks.notify_overdue_incidents",
+    "schedule": crontab(minute="*/15"),
+}
+CELERY_BEAT_SCHEDULE["support-sla-reminders"] = {
+    "task": "presales.support.tasks.remind_overdue_support_requests",
+    "schedule": crontab(minute="*/15"),
+}
 
 # --- Security --------------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
@@ -245,6 +311,7 @@ if env_bool("BEHIND_TLS_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+PRESALES_BASE_URL = os.environ.get("PRESALES_BASE_URL", "http://127.0.0.1:8000")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "presales@localhost")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))

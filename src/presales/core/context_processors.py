@@ -6,7 +6,9 @@ NAV_ITEMS = [
     ("insights:my_work", _("My work"), "bi-person-workspace", "insights"),
     ("customers:list", _("Customers"), "bi-building", "customers"),
     ("opportunities:list", _("Opportunities"), "bi-kanban", "opportunities"),
+    ("poc:list", _("POCs"), "bi-clipboard-check", "poc"),
     ("support:list", _("Support requests"), "bi-life-preserver", "support"),
+    ("documents:list", _("Documents"), "bi-folder2-open", "documents"),
     ("accounts:people", _("People"), "bi-people", "accounts"),
 ]
 

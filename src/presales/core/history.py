@@ -17,6 +17,9 @@ HISTORY_MODELS = {
     "customers.complaint", "customers.satisfactionsurvey", "customers.feedbackitem",
     "opportunities.opportunity", "opportunities.retrospective", "opportunities.handover",
     "support.supportrequest",
+    "poc.poc", "poc.kickoffmeeting", "poc.successcriterion", "poc.resourceitem", "poc.risk", "poc.incident",
+    "poc.scopechange", "poc.syncnote", "poc.postmortem", "poc.readinessanswer", "poc.criterionguide",
+    "documents.document", "documents.documentcategory",
 }
 
 
