@@ -31,3 +31,9 @@ def test_panel_queries_constant(client, cast, opportunity, poc):
             make_poc(cast, opportunity=opportunity)
 
     assert_constant_queries(client, opportunity.get_absolute_url(), grow)
+
+
+def test_opportunity_page_links_to_its_documents(client, cast, opportunity):
+    client.force_login(cast.engineer_a)
+    body = client.get(opportunity.get_absolute_url()).content.decode()
+    assert f"{reverse('documents:list')}?opportunity={opportunity.pk}" in body

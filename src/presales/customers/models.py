@@ -99,8 +99,8 @@ class OwnershipChange(models.Model):
 
     customer = models.ForeignKey(Customer, verbose_name=_("customer"), on_delete=models.CASCADE, related_name="ownership_changes")
     kind = models.CharField(_("kind"), max_length=16, choices=OwnerKind.choices)
-    from_user = models.ForeignKey(USER, verbose_name=_("from"), on_delete=models.PROTECT, related_name="+", null=True)
-    to_user = models.ForeignKey(USER, verbose_name=_("to"), on_delete=models.PROTECT, related_name="+")
+    from_user = models.ForeignKey(USER, verbose_name=_("previous owner"), on_delete=models.PROTECT, related_name="+", null=True)
+    to_user = models.ForeignKey(USER, verbose_name=_("new owner"), on_delete=models.PROTECT, related_name="+")
     reason = models.TextField(_("reason"))
     actor = models.ForeignKey(USER, verbose_name=_("changed by"), on_delete=models.PROTECT, related_name="+")
     changed_at = models.DateTimeField(_("changed at"), auto_now_add=True)
@@ -141,7 +141,7 @@ class Contact(CustomerChild):
     """A person at the customer, with their role in the buying decision."""
 
     customer = models.ForeignKey(Customer, verbose_name=_("customer"), on_delete=models.CASCADE, related_name="contacts")
-    name = models.CharField(_("name"), max_length=64)
+    name = models.CharField(_("full name"), max_length=64)
     role = models.CharField(_("role"), max_length=32, choices=ContactRole.choices)
     title = models.CharField(_("job title"), max_length=64, blank=True)
     department = models.CharField(_("department"), max_length=64, blank=True)

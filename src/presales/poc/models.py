@@ -206,7 +206,7 @@ class KickoffAttendee(models.Model):
                                 related_name="attendees")
     side = models.CharField(_("side"), max_length=16, choices=Side.choices)
     role = models.CharField(_("role"), max_length=32, choices=AttendeeRole.choices)
-    name = models.CharField(_("name"), max_length=64)
+    name = models.CharField(_("full name"), max_length=64)
     title = models.CharField(_("job title"), max_length=64, blank=True)
 
     class Meta:
