@@ -43,3 +43,20 @@ def pytest_sessionfinish(session, exitstatus):
         for name in missing:
             reporter.write_line(f"  - {name}", red=True)
         session.exitstatus = 1
+
+
+def pytest_collection_modifyitems(config, items):
+    """Transactional tests (browser journeys, parallel writers) end with a flush that also deletes
+    the rows data migrations created (roles, document categories, the POC industry guide). Like
+    Django's own runner, run them after all the others, so no ordinary test sees a flushed database;
+    the transactional tests re-create the seeded rows they need (see tests/browser/conftest.py)."""
+
+    def group(item) -> int:
+        marker = item.get_closest_marker("django_db")
+        if marker and marker.kwargs.get("serialized_rollback"):
+            return 1  # restores the migrated rows itself, but needs them intact beforehand
+        if (marker and marker.kwargs.get("transaction")) or "live_server" in getattr(item, "fixturenames", ()):
+            return 2
+        return 0
+
+    items.sort(key=group)  # stable: the order within each group is kept
