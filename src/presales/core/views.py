@@ -129,3 +129,31 @@ def attach_domain_error(form, exc: DomainError) -> None:
     if isinstance(exc, TransitionRefused):
         for reason in exc.reasons:
             form.add_error(None, reason)
+
+
+class FormPageMixin:
+    """Context for core/form_page.html: title, intro, submit label and where "back" goes (the
+    page's object, or the app's list named by `list_url_name`)."""
+
+    template_name = "core/form_page.html"
+    page_title = ""
+    submit_label = None
+    intro = None
+    list_url_name: str | None = None
+
+    def get_back_url(self):
+        from django.urls import reverse
+
+        obj = getattr(self, "object", None)
+        if obj is not None:
+            return obj.get_absolute_url()
+        return reverse(self.list_url_name) if self.list_url_name else None
+
+    def get_intro(self):
+        return self.intro
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx.update(title=self.page_title, back_url=self.get_back_url(), submit_label=self.submit_label,
+                   intro=self.get_intro())
+        return ctx

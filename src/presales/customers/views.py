@@ -2,11 +2,10 @@
 
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from presales.core.views import FormPageMixin as BaseFormPageMixin
 from presales.core.views import ScopedDetailView, ScopedListView, ScopedObjectFormView, ServiceFormView
-
 from presales.opportunities.permissions import can_create_opportunity
 from presales.support.permissions import can_submit as can_submit_support_request
 
@@ -84,21 +83,8 @@ class CustomerDetailView(ScopedDetailView):
         return ctx
 
 
-class FormPageMixin:
-    """Context for core/form_page.html."""
-
-    template_name = "core/form_page.html"
-    page_title = ""
-    submit_label = None
-
-    def get_back_url(self):
-        obj = getattr(self, "object", None)
-        return obj.get_absolute_url() if obj is not None else reverse("customers:list")
-
-    def get_context_data(self, **kwargs):
-        ctx = super().get_context_data(**kwargs)
-        ctx.update(title=self.page_title, back_url=self.get_back_url(), submit_label=self.submit_label)
-        return ctx
+class FormPageMixin(BaseFormPageMixin):
+    list_url_name = "customers:list"
 
 
 class CustomerCreateView(FormPageMixin, ServiceFormView):

@@ -13,6 +13,7 @@ from django.views import View
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.generic import TemplateView
 
+from presales.core.views import FormPageMixin as BaseFormPageMixin
 from presales.core.views import ScopedDetailView, ScopedListView, ScopedObjectFormView, ServiceFormView
 
 from . import filetypes, metadata, permissions, selectors, services
@@ -33,27 +34,8 @@ from .models import AccessRequest, Document
 from .responses import serve_version
 
 
-class FormPageMixin:
-    """Context for core/form_page.html."""
-
-    template_name = "core/form_page.html"
-    page_title = ""
-    submit_label = None
-    intro = None
-
-    def get_back_url(self):
-        obj = getattr(self, "object", None)
-        return obj.get_absolute_url() if obj is not None else reverse("documents:list")
-
-    def get_context_data(self, **kwargs):
-        ctx = super().get_context_data(**kwargs)
-        ctx.update(
-            title=self.page_title,
-            back_url=self.get_back_url(),
-            submit_label=self.submit_label,
-            intro=self.intro,
-        )
-        return ctx
+class FormPageMixin(BaseFormPageMixin):
+    list_url_name = "documents:list"
 
 
 class DocumentListView(ScopedListView):

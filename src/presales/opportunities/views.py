@@ -13,6 +13,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from presales.accounts.models import User
 from presales.core.errors import DomainError
+from presales.core.views import FormPageMixin as BaseFormPageMixin
 from presales.core.views import ScopedDetailView, ScopedListView, ScopedObjectFormView, ServiceFormView
 
 from . import permissions, selectors, services
@@ -22,27 +23,8 @@ from .models import Handover, Opportunity, Retrospective
 from .workflow import available_moves
 
 
-class FormPageMixin:
-    """Context for core/form_page.html."""
-
-    template_name = "core/form_page.html"
-    page_title = ""
-    submit_label = None
-    intro = None
-
-    def get_back_url(self):
-        obj = getattr(self, "object", None)
-        return obj.get_absolute_url() if obj is not None else reverse("opportunities:list")
-
-    def get_context_data(self, **kwargs):
-        ctx = super().get_context_data(**kwargs)
-        ctx.update(
-            title=self.page_title,
-            back_url=self.get_back_url(),
-            submit_label=self.submit_label,
-            intro=self.intro,
-        )
-        return ctx
+class FormPageMixin(BaseFormPageMixin):
+    list_url_name = "opportunities:list"
 
 
 class OpportunityListView(ScopedListView):

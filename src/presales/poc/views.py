@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import ListView
 
 from presales.core.errors import DomainError
+from presales.core.views import FormPageMixin as BaseFormPageMixin
 from presales.core.views import (
     ScopedDetailView,
     ScopedListView,
@@ -52,12 +53,10 @@ from .workflow import poc_flow
 # --- bases ---------------------------------------------------------------------------------------
 
 
-class FormPageMixin:
-    """Context for core/form_page.html."""
+class FormPageMixin(BaseFormPageMixin):
+    """Form pages of a POC or of one of its parts: back to the POC, which the intro names."""
 
-    template_name = "core/form_page.html"
-    page_title = ""
-    submit_label = None
+    list_url_name = "poc:list"
 
     def get_back_url(self):
         obj = getattr(self, "object", None)
@@ -68,12 +67,6 @@ class FormPageMixin:
         obj = getattr(self, "object", None)
         poc = getattr(obj, "poc", obj)
         return str(poc) if isinstance(poc, Poc) else ""
-
-    def get_context_data(self, **kwargs):
-        ctx = super().get_context_data(**kwargs)
-        ctx.update(title=self.page_title, back_url=self.get_back_url(), submit_label=self.submit_label,
-                   intro=self.get_intro())
-        return ctx
 
 
 class PocFormView(FormPageMixin, ScopedObjectFormView):

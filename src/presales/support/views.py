@@ -3,9 +3,9 @@
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from presales.core.views import FormPageMixin as BaseFormPageMixin
 from presales.core.views import ScopedDetailView, ScopedListView, ScopedObjectFormView, ServiceFormView
 
 from . import permissions, selectors, services
@@ -55,27 +55,8 @@ class SupportRequestDetailView(ScopedDetailView):
         return ctx
 
 
-class FormPageMixin:
-    """Context for core/form_page.html."""
-
-    template_name = "core/form_page.html"
-    page_title = ""
-    submit_label = None
-    intro = None
-
-    def get_back_url(self):
-        obj = getattr(self, "object", None)
-        return obj.get_absolute_url() if obj is not None else reverse("support:list")
-
-    def get_context_data(self, **kwargs):
-        ctx = super().get_context_data(**kwargs)
-        ctx.update(
-            title=self.page_title,
-            back_url=self.get_back_url(),
-            submit_label=self.submit_label,
-            intro=self.intro,
-        )
-        return ctx
+class FormPageMixin(BaseFormPageMixin):
+    list_url_name = "support:list"
 
 
 class SupportRequestCreateView(FormPageMixin, ServiceFormView):
