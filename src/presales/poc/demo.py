@@ -128,11 +128,12 @@ def _fill(poc, actor, scenario, rng) -> None:
 def _measure(poc, actor, scenario, rng, target) -> int:
     count = 0
     start = timezone.now() - timedelta(hours=6)
-    for criterion in poc.criteria.all():
+    for position, criterion in enumerate(poc.criteria.all()):
         low, high = scenario["metrics"][criterion.name]["sample"]
         for i in range(criterion.sample_size or 1):
+            # spread over the last hours by position (not by primary key: ids keep growing)
             services.measurement_record(actor=actor, poc=poc, criterion=criterion,
-                                        measured_at=start + timedelta(minutes=20 * i + criterion.pk),
+                                        measured_at=start + timedelta(minutes=20 * i + position),
                                         value=_value(rng, low, high, target, criterion.spec))
             count += 1
     return count
