@@ -7,8 +7,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import Count, F, QuerySet, Sum, Window
-from django.db.models.functions import RowNumber
+from django.db.models import Count, F, QuerySet, Sum
 from django.utils.timesince import timesince
 
 from . import permissions
@@ -42,8 +41,10 @@ class BoardColumn:
 
 def board(*, queryset: QuerySet[Opportunity], per_stage: int = BOARD_CARDS_PER_STAGE) -> list[BoardColumn]:
     """One column per open stage: how many opportunities, their summed estimated amount, and the
-    first `per_stage` cards by expected close date (soonest first, undated last). Two queries
-    whatever the data: one aggregate grouped by stage, one window query for the cards.
+    first `per_stage` cards by expected close date (soonest first, undated last). One aggregate
+    grouped by stage, then one `ORDER BY ... LIMIT` query per open stage: a fixed number of queries
+    whatever the data, each served by the (stage, expected_close_on) index. (A single window query
+    was tried first: it joins and sorts every open opportunity, 330 ms at 100k.)
     `queryset` is already scoped (and filtered) for the user."""
     open_qs = queryset.filter(stage__in=OPEN_STAGES)
     columns = {stage: BoardColumn(stage=stage, label=str(Stage(stage).label)) for stage in OPEN_STAGES}
@@ -51,20 +52,12 @@ def board(*, queryset: QuerySet[Opportunity], per_stage: int = BOARD_CARDS_PER_S
     for row in totals:
         column = columns[row["stage"]]
         column.count, column.amount = row["n"], row["amount"] or Decimal("0")
-    cards = (
-        open_qs.select_related("customer", "presales_lead", "sales_owner")
-        .annotate(
-            position=Window(
-                RowNumber(),
-                partition_by=[F("stage")],
-                order_by=[F("expected_close_on").asc(nulls_last=True), F("pk").asc()],
-            )
+    for stage, column in columns.items():
+        column.cards = list(
+            queryset.filter(stage=stage)
+            .select_related("customer", "presales_lead", "sales_owner")
+            .order_by(F("expected_close_on").asc(nulls_last=True), "pk")[:per_stage]
         )
-        .filter(position__lte=per_stage)
-        .order_by("stage", "position")
-    )
-    for card in cards:
-        columns[card.stage].cards.append(card)
     return list(columns.values())
 
 
