@@ -14,7 +14,10 @@ class UserAdmin(BaseUserAdmin, SimpleHistoryAdmin):
     filter_horizontal = ("roles", "groups", "user_permissions")
     fieldsets = (
         *BaseUserAdmin.fieldsets,
-        (_("Presales"), {"fields": ("display_name", "title", "phone", "team", "roles", "presales_level", "career_track")}),
+        (
+            _("Presales"),
+            {"fields": ("display_name", "title", "phone", "team", "roles", "presales_level", "career_track")},
+        ),
     )
 
 

@@ -9,7 +9,9 @@ from .models import Team, User
 class PeopleFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
     team = django_filters.ModelChoiceFilter(label=_("Team"), queryset=Team.objects.all())
-    role = django_filters.ChoiceFilter(label=_("Role"), choices=RoleCode.choices, field_name="roles__code", distinct=True)
+    role = django_filters.ChoiceFilter(
+        label=_("Role"), choices=RoleCode.choices, field_name="roles__code", distinct=True
+    )
     presales_level = django_filters.ChoiceFilter(label=_("Presales level"), choices=PresalesLevel.choices)
 
     class Meta:

@@ -30,11 +30,19 @@ class Team(models.Model):
 
     name = models.CharField(_("name"), max_length=100, unique=True)
     parent = models.ForeignKey(
-        "self", verbose_name=_("parent department"), on_delete=models.PROTECT, null=True, blank=True,
+        "self",
+        verbose_name=_("parent department"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="children",
     )
     lead = models.ForeignKey(
-        "accounts.User", verbose_name=_("lead"), on_delete=models.SET_NULL, null=True, blank=True,
+        "accounts.User",
+        verbose_name=_("lead"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
         related_name="led_teams",
     )
     description = models.TextField(_("description"), blank=True)

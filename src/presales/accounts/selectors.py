@@ -13,4 +13,8 @@ def people_directory() -> QuerySet[User]:
 
 
 def users_with_role(*codes: str) -> QuerySet[User]:
-    return User.objects.filter(is_active=True, roles__code__in=codes).distinct().order_by("display_name", "username")
+    return (
+        User.objects.filter(is_active=True, roles__code__in=codes)
+        .distinct()
+        .order_by("display_name", "username")
+    )

@@ -43,7 +43,7 @@ def exception_handler(exc, context):
 def expected_version(request) -> int:
     """The version the client edited: If-Match: "<n>" or a `version` field. Required."""
     header = request.headers.get("If-Match", "").strip()
-    raw = header.strip('W/').strip('"') if header else request.data.get("version")
+    raw = header.strip("W/").strip('"') if header else request.data.get("version")
     if raw in (None, ""):
         raise PreconditionRequired()
     try:

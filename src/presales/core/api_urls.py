@@ -12,7 +12,15 @@ from presales.poc import api as poc_api
 from presales.support import api as support_api
 
 router = DefaultRouter()
-for module in (accounts_api, notifications_api, customers_api, opportunities_api, support_api, poc_api, documents_api):
+for module in (
+    accounts_api,
+    notifications_api,
+    customers_api,
+    opportunities_api,
+    support_api,
+    poc_api,
+    documents_api,
+):
     module.register(router)
 
 api_urlpatterns = [

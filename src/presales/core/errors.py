@@ -11,8 +11,14 @@ class DomainError(Exception):
 
     status_code = 400
 
-    def __init__(self, message: str, *, code: str = "invalid", field: str | None = None,
-                 errors: dict[str, list[str]] | None = None):
+    def __init__(
+        self,
+        message: str,
+        *,
+        code: str = "invalid",
+        field: str | None = None,
+        errors: dict[str, list[str]] | None = None,
+    ):
         super().__init__(str(message))
         self.message = message
         self.code = code

@@ -13,13 +13,30 @@ from django.shortcuts import get_object_or_404
 from django.views.generic import TemplateView
 
 HISTORY_MODELS = {
-    "customers.customer", "customers.contact", "customers.communicationlog", "customers.technicalissue",
-    "customers.complaint", "customers.satisfactionsurvey", "customers.feedbackitem",
-    "opportunities.opportunity", "opportunities.retrospective", "opportunities.handover",
+    "customers.customer",
+    "customers.contact",
+    "customers.communicationlog",
+    "customers.technicalissue",
+    "customers.complaint",
+    "customers.satisfactionsurvey",
+    "customers.feedbackitem",
+    "opportunities.opportunity",
+    "opportunities.retrospective",
+    "opportunities.handover",
     "support.supportrequest",
-    "poc.poc", "poc.kickoffmeeting", "poc.successcriterion", "poc.resourceitem", "poc.risk", "poc.incident",
-    "poc.scopechange", "poc.syncnote", "poc.postmortem", "poc.readinessanswer", "poc.criterionguide",
-    "documents.document", "documents.documentcategory",
+    "poc.poc",
+    "poc.kickoffmeeting",
+    "poc.successcriterion",
+    "poc.resourceitem",
+    "poc.risk",
+    "poc.incident",
+    "poc.scopechange",
+    "poc.syncnote",
+    "poc.postmortem",
+    "poc.readinessanswer",
+    "poc.criterionguide",
+    "documents.document",
+    "documents.documentcategory",
 }
 
 

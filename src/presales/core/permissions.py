@@ -19,7 +19,9 @@ def is_manager(user) -> bool:
     return bool(user and user.is_authenticated and user.is_manager)
 
 
-def team_scope_q(user, *, involved: Q, team_field: str = "team", confidential_field: str | None = "confidential") -> Q:
+def team_scope_q(
+    user, *, involved: Q, team_field: str = "team", confidential_field: str | None = "confidential"
+) -> Q:
     """The Q for records a non-manager may see (see module docstring). `involved` is the model's
     own Q for "this user takes part in the record"."""
     own_team = Q(**{f"{team_field}_id": user.team_id}) if user.team_id and user.role_codes else Q(pk__in=[])

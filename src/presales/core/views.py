@@ -37,8 +37,10 @@ class ScopedListView(ScopedMixin, ListView):
         qs = super().get_queryset()
         if self.filterset_class is not None:
             self.filterset = self.filterset_class(self.request.GET or None, queryset=qs, request=self.request)
-            qs = self.filterset.qs if self.filterset.is_bound and self.filterset.is_valid() else (
-                qs if not self.filterset.is_bound else qs.none()
+            qs = (
+                self.filterset.qs
+                if self.filterset.is_bound and self.filterset.is_valid()
+                else (qs if not self.filterset.is_bound else qs.none())
             )
         return qs
 
@@ -154,6 +156,10 @@ class FormPageMixin:
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        ctx.update(title=self.page_title, back_url=self.get_back_url(), submit_label=self.submit_label,
-                   intro=self.get_intro())
+        ctx.update(
+            title=self.page_title,
+            back_url=self.get_back_url(),
+            submit_label=self.submit_label,
+            intro=self.get_intro(),
+        )
         return ctx

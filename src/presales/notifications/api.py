@@ -15,8 +15,9 @@ class NotificationSerializer(serializers.ModelSerializer):
 
 
 class MarkReadSerializer(serializers.Serializer):
-    ids = serializers.ListField(child=serializers.IntegerField(), required=False,
-                                help_text="Leave out to mark all read.")
+    ids = serializers.ListField(
+        child=serializers.IntegerField(), required=False, help_text="Leave out to mark all read."
+    )
 
 
 class NotificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):

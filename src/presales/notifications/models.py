@@ -17,8 +17,12 @@ class Notification(models.Model):
     """One message to one person: what happened (`kind`, a stable code such as
     `support.overdue`), a translated text rendered when it was sent, and a link to the record."""
 
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recipient"), on_delete=models.CASCADE,
-                                  related_name="notifications")
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recipient"),
+        on_delete=models.CASCADE,
+        related_name="notifications",
+    )
     kind = models.CharField(_("kind"), max_length=64)
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("message"), blank=True)
@@ -38,7 +42,9 @@ class Notification(models.Model):
         indexes = [models.Index(fields=["recipient", "read_at", "-created_at"])]
         constraints = [
             models.UniqueConstraint(
-                fields=["recipient", "dedup_key"], condition=~models.Q(dedup_key=""), name="notification_dedup",
+                fields=["recipient", "dedup_key"],
+                condition=~models.Q(dedup_key=""),
+                name="notification_dedup",
             )
         ]
 

@@ -12,8 +12,16 @@ from django.utils import timezone, translation
 from .models import Notification
 
 
-def notify(*, recipients: Iterable, kind: str, title: str, body: str = "", url: str = "",
-           dedup_key: str = "", email: bool = True) -> None:
+def notify(
+    *,
+    recipients: Iterable,
+    kind: str,
+    title: str,
+    body: str = "",
+    url: str = "",
+    dedup_key: str = "",
+    email: bool = True,
+) -> None:
     """Queue a notification to each recipient (duplicates and inactive users dropped). `title` and
     `body` may be lazy translations: they are rendered in the default language when sent."""
     people = {r.pk: r for r in recipients if r is not None and getattr(r, "is_active", True)}
@@ -27,9 +35,16 @@ def notify(*, recipients: Iterable, kind: str, title: str, body: str = "", url: 
         for user in people.values():
             try:
                 with transaction.atomic():
-                    created.append(Notification.objects.create(
-                        recipient=user, kind=kind, title=title_text[:200], body=body_text, url=url, dedup_key=dedup_key,
-                    ))
+                    created.append(
+                        Notification.objects.create(
+                            recipient=user,
+                            kind=kind,
+                            title=title_text[:200],
+                            body=body_text,
+                            url=url,
+                            dedup_key=dedup_key,
+                        )
+                    )
             except IntegrityError:
                 continue  # already sent under this key
         if email and created:

@@ -10,7 +10,9 @@ from .models import Notification
 def send_notification_emails(notification_ids: list[int]) -> int:
     """E-mail each notification to its recipient (if they have an address); marks them sent."""
     sent = 0
-    for n in Notification.objects.filter(pk__in=notification_ids, emailed_at__isnull=True).select_related("recipient"):
+    for n in Notification.objects.filter(pk__in=notification_ids, emailed_at__isnull=True).select_related(
+        "recipient"
+    ):
         if not n.recipient.email:
             continue
         link = f"\n\n{settings.PRESALES_BASE_URL.rstrip('/')}{n.url}" if n.url else ""

@@ -26,13 +26,20 @@ def remind_overdue_support_requests() -> int:
     for request in late.iterator(chunk_size=500):
         count += 1
         lead = request.team.lead if request.team_id else None
-        if request.first_response_at is None and request.response_due_at < now and request.status in (
-            RequestStatus.NEW, RequestStatus.ASSIGNED,
+        if (
+            request.first_response_at is None
+            and request.response_due_at < now
+            and request.status
+            in (
+                RequestStatus.NEW,
+                RequestStatus.ASSIGNED,
+            )
         ):
             notify(
                 recipients=[request.assignee or lead, lead],
                 kind="support.response_overdue",
-                title=_("First response overdue: %(number)s %(title)s") % {"number": request.number, "title": request.title},
+                title=_("First response overdue: %(number)s %(title)s")
+                % {"number": request.number, "title": request.title},
                 body=_("Nobody has responded yet; the response was due at %(due)s.")
                 % {"due": timezone.localtime(request.response_due_at).strftime("%Y-%m-%d %H:%M")},
                 url=request.get_absolute_url(),
@@ -42,7 +49,8 @@ def remind_overdue_support_requests() -> int:
             notify(
                 recipients=[request.assignee, request.requester, lead],
                 kind="support.overdue",
-                title=_("Support request overdue: %(number)s %(title)s") % {"number": request.number, "title": request.title},
+                title=_("Support request overdue: %(number)s %(title)s")
+                % {"number": request.number, "title": request.title},
                 body=_("It was wanted by %(due)s and is not done.")
                 % {"due": timezone.localtime(request.wanted_by).strftime("%Y-%m-%d %H:%M")},
                 url=request.get_absolute_url(),

@@ -9,8 +9,19 @@ class UserSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = User
-        fields = ["id", "username", "name", "display_name", "email", "title", "team", "roles",
-                  "presales_level", "career_track", "is_active"]
+        fields = [
+            "id",
+            "username",
+            "name",
+            "display_name",
+            "email",
+            "title",
+            "team",
+            "roles",
+            "presales_level",
+            "career_track",
+            "is_active",
+        ]
         read_only_fields = fields
 
 

@@ -26,7 +26,10 @@ class ObtainTokenView(ObtainAuthToken):
         credentials = {"username": request.data.get("username", "")}
         if not AxesProxyHandler.is_allowed(request._request, credentials):
             return Response(
-                {"code": "locked_out", "detail": _("Too many failed log-in attempts: this user name is locked for a while.")},
+                {
+                    "code": "locked_out",
+                    "detail": _("Too many failed log-in attempts: this user name is locked for a while."),
+                },
                 status=429,
             )
         return super().post(request, *args, **kwargs)

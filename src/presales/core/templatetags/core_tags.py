@@ -35,7 +35,12 @@ def due_badge(due, done=None):
     if hasattr(due, "hour"):
         delta = due - now
     else:
-        delta = timezone.datetime.combine(due, timezone.datetime.max.time(), tzinfo=timezone.get_current_timezone()) - now
+        delta = (
+            timezone.datetime.combine(
+                due, timezone.datetime.max.time(), tzinfo=timezone.get_current_timezone()
+            )
+            - now
+        )
     hours = delta.total_seconds() / 3600
     if hours < 0:
         return format_html('<span class="badge text-bg-danger">{}</span>', _("overdue"))
