@@ -4,6 +4,7 @@ The embedded default needs nothing: SQLite in ./var, an in-process cache, Celery
 A deployment sets DATABASE_URL (PostgreSQL), REDIS_URL, SECRET_KEY, ALLOWED_HOSTS and friends.
 """
 
+import importlib
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -68,6 +69,14 @@ INSTALLED_APPS = [
     "presales.insights",
     "presales.notifications",
     "presales.documents",
+    "presales.discovery",
+    "presales.solutions",
+    "presales.demos",
+    "presales.bids",
+    "presales.kpi",
+    "presales.metrics",
+    "presales.appraisal",
+    "presales.talent",
 ]
 
 MIDDLEWARE = [
@@ -304,6 +313,19 @@ CELERY_BEAT_SCHEDULE["support-sla-reminders"] = {
     "task": "presales.support.tasks.remind_overdue_support_requests",
     "schedule": crontab(minute="*/15"),
 }
+
+# Apps added after the foundation keep their enum names and periodic jobs in `<app>/conf.py`
+# (plain data), merged here so that parallel work on several apps never edits this file.
+PRESALES_FRAGMENT_APPS = ("discovery", "solutions", "demos", "bids", "kpi", "metrics", "appraisal", "talent")
+for _app in PRESALES_FRAGMENT_APPS:
+    _conf = importlib.import_module(f"presales.{_app}.conf")
+    SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update(_conf.ENUM_NAME_OVERRIDES)
+    for _name, _entry in _conf.BEAT_SCHEDULE.items():
+        if "minutes" in _entry:
+            _when = crontab(minute=f"*/{_entry['minutes']}")
+        else:
+            _when = crontab(hour=_entry.get("hour", 2), minute=_entry.get("minute", 0))
+        CELERY_BEAT_SCHEDULE[_name] = {"task": _entry["task"], "schedule": _when}
 
 # --- Security --------------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

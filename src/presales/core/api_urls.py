@@ -10,6 +10,14 @@ from presales.notifications import api as notifications_api
 from presales.opportunities import api as opportunities_api
 from presales.poc import api as poc_api
 from presales.support import api as support_api
+from presales.discovery import api as discovery_api
+from presales.solutions import api as solutions_api
+from presales.demos import api as demos_api
+from presales.bids import api as bids_api
+from presales.kpi import api as kpi_api
+from presales.metrics import api as metrics_api
+from presales.appraisal import api as appraisal_api
+from presales.talent import api as talent_api
 
 router = DefaultRouter()
 for module in (
@@ -20,6 +28,14 @@ for module in (
     support_api,
     poc_api,
     documents_api,
+    discovery_api,
+    solutions_api,
+    demos_api,
+    bids_api,
+    kpi_api,
+    metrics_api,
+    appraisal_api,
+    talent_api,
 ):
     module.register(router)
 

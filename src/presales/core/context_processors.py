@@ -6,9 +6,16 @@ NAV_ITEMS = [
     ("insights:my_work", _("My work"), "bi-person-workspace", "insights"),
     ("customers:list", _("Customers"), "bi-building", "customers"),
     ("opportunities:list", _("Opportunities"), "bi-kanban", "opportunities"),
+    ("discovery:list", _("Research"), "bi-search", "discovery"),
+    ("solutions:list", _("Solutions"), "bi-journal-richtext", "solutions"),
+    ("demos:list", _("Demos"), "bi-easel", "demos"),
     ("poc:list", _("POCs"), "bi-clipboard-check", "poc"),
+    ("bids:list", _("Bids"), "bi-file-earmark-ruled", "bids"),
     ("support:list", _("Support requests"), "bi-life-preserver", "support"),
     ("documents:list", _("Documents"), "bi-folder2-open", "documents"),
+    ("appraisal:list", _("Appraisal"), "bi-award", "appraisal"),
+    ("kpi:indicator_list", _("KPI library"), "bi-sliders", "kpi"),
+    ("talent:daily_report_list", _("Daily reports"), "bi-journal-text", "talent"),
     ("accounts:people", _("People"), "bi-people", "accounts"),
 ]
 

@@ -40,6 +40,12 @@ HISTORY_MODELS = {
 }
 
 
+def history_models() -> set[str]:
+    """HISTORY_MODELS plus the models each later app lists in its AppConfig.history_models."""
+    extra = {name for config in apps.get_app_configs() for name in getattr(config, "history_models", ())}
+    return HISTORY_MODELS | extra
+
+
 def field_changes(record, previous) -> list[dict]:
     """The fields that changed between two history rows, with readable old and new values."""
     if previous is None:
@@ -75,7 +81,7 @@ class HistoryView(LoginRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         label = self.kwargs["model"].lower()
-        if label not in HISTORY_MODELS:
+        if label not in history_models():
             raise Http404
         model = apps.get_model(label)
         obj = get_object_or_404(model._default_manager.visible_to(self.request.user), pk=self.kwargs["pk"])

@@ -188,6 +188,20 @@ REQUEST_TYPE_BY_STAGE = {
 
 
 @dataclass
+# Later modules' demo builders, in dependency order: `build(rng, opportunities, users) -> counts`.
+DEMO_MODULES = (
+    ("discovery", "presales.discovery.demo"),
+    ("solutions", "presales.solutions.demo"),
+    ("demos", "presales.demos.demo"),
+    ("POC", "presales.poc.demo"),
+    ("bids", "presales.bids.demo"),
+    ("documents", "presales.documents.demo"),
+    ("talent", "presales.talent.demo"),
+    ("kpi", "presales.kpi.demo"),
+    ("appraisal", "presales.appraisal.demo"),
+)
+
+
 class Plan:
     """An opportunity and the past it went through, before anything is written."""
 
@@ -279,7 +293,7 @@ class DemoCompany:
             Opportunity.objects.select_related("customer", "presales_lead", "sales_owner", "team").order_by("pk")
         )
         users = list(User.objects.filter(is_active=True).order_by("pk"))
-        for label, module in (("POC", "presales.poc.demo"), ("documents", "presales.documents.demo")):
+        for label, module in DEMO_MODULES:
             try:
                 builder = importlib.import_module(module)
             except ModuleNotFoundError:

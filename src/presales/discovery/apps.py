@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class DiscoveryConfig(AppConfig):
+    name = "presales.discovery"
+    label = "discovery"
+    verbose_name = _("Requirement research")
+    # Models whose change history is served by core.history (lower-case "app.model").
+    history_models: tuple[str, ...] = ()
