@@ -712,3 +712,53 @@ def test_handover_refused_before_negotiation(client, cast, opp):
     }
     response = assert_refused(client, url("handover", opp.pk), data, models=[Handover])
     assert 'class="alert alert-danger"' in response.content.decode()
+
+
+def _write_retrospective(opp, actor):
+    from presales.opportunities import services as opportunity_services
+
+    return opportunity_services.retrospective_save(
+        actor=actor, opportunity=opp, outcome="lost", held_on=timezone.localdate(),
+        summary="价格劣势", lessons="提前摸底预算",
+    )
+
+
+def test_retrospective_filing_needs_a_retrospective(client, cast, opp):
+    from presales.documents.models import Document
+
+    client.force_login(cast.engineer_a)
+    response = client.post(url("retrospective_file", opp.pk), {"change_summary": ""})
+    assert response.status_code == 200 and response.context["form"].non_field_errors()
+    assert not Document.objects.exists()
+
+
+def test_retrospective_filed_as_a_document_then_as_its_new_version(client, cast, opp):
+    from presales.documents.models import Document
+
+    retro = _write_retrospective(opp, cast.engineer_a)
+    client.force_login(cast.engineer_a)
+    assert client.get(url("retrospective_file", opp.pk)).status_code == 200
+    assert client.post(url("retrospective_file", opp.pk), {"change_summary": ""}).status_code == 302
+    document = Document.objects.get(source_key=f"opportunities.retrospective:{retro.pk}:retrospective")
+    assert document.number.startswith("XM") and document.opportunity == opp
+    assert document.number in client.get(url("detail", opp.pk)).content.decode()
+    # unchanged retrospective: filing again adds nothing
+    client.post(url("retrospective_file", opp.pk), {"change_summary": ""})
+    assert document.versions.count() == 1
+    retro.summary = "价格劣势，且交付周期过长"
+    retro.save(update_fields=["summary"])
+    client.post(url("retrospective_file", opp.pk), {"change_summary": "补充交付周期"})
+    document.refresh_from_db()
+    assert document.versions.count() == 2 and document.current_version.change_summary == "补充交付周期"
+
+
+def test_retrospective_filing_access(client, cast, opp):
+    _write_retrospective(opp, cast.engineer_a)
+    check_access(
+        client,
+        cast,
+        url("retrospective_file", opp.pk),
+        permitted=["manager", "lead_a", "engineer_a", "sales_a"],
+        forbidden=["engineer_a2"],
+        hidden=["nobody"],
+    )

@@ -200,6 +200,11 @@ class Document(CreatedByModel):
     archive_reason = models.CharField(
         _("archive reason"), max_length=16, choices=ArchiveReason.choices, blank=True, editable=False
     )
+    # "app.model:pk:kind" of the record a generated document was made from (a POC's launch
+    # confirmation, a solution, a bid's deviation table...): archiving it again adds a version.
+    source_key = models.CharField(
+        _("generated from"), max_length=120, unique=True, null=True, blank=True, editable=False
+    )
     history = HistoricalRecords(m2m_fields=[named_readers])
 
     objects = DocumentQuerySet.as_manager()

@@ -160,3 +160,14 @@ class HandoverForm(ServiceModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["delivery_owner"].queryset = User.objects.filter(is_active=True).order_by("display_name")
+
+
+class FileForm(forms.Form):
+    """Filing a generated document in the archive: only the change summary is asked."""
+
+    change_summary = forms.CharField(
+        label=_("Change summary"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("What changed since the last filed version (a default is recorded if left empty)."),
+    )

@@ -475,3 +475,30 @@ def handover_save(
         data=data,
         fields=HANDOVER_FIELDS,
     )
+
+
+def retrospective_archive(*, actor, opportunity: Opportunity, change_summary: str = ""):
+    """File the retrospective as a DOCX in the document archive: a numbered project document the
+    first time, a new version of it afterwards (identical content adds nothing)."""
+    from presales.documents.artefacts import archive_artefact
+
+    from .exports import retrospective_docx
+
+    retrospective = Retrospective.objects.select_related("opportunity__customer").filter(
+        opportunity_id=opportunity.pk
+    ).first()
+    if retrospective is None:
+        raise DomainError(_("Write the retrospective before filing it."), code="missing")
+    if not permissions.can_write_retrospective(actor, opportunity):
+        raise PermissionDenied(_("You may not file this opportunity's retrospective."))
+    return archive_artefact(
+        actor=actor,
+        source=retrospective,
+        kind="retrospective",
+        title=_("Retrospective %(number)s %(name)s") % {"number": opportunity.number, "name": opportunity.name},
+        category_kind="project_info",
+        filename=f"{opportunity.number}-retrospective.docx",
+        content=retrospective_docx(retrospective),
+        opportunity=opportunity,
+        change_summary=change_summary,
+    )

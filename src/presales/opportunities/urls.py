@@ -14,5 +14,6 @@ urlpatterns = [
     path("<int:pk>/members/add/", views.MemberAddView.as_view(), name="member_add"),
     path("<int:pk>/members/<int:user_pk>/remove/", views.MemberRemoveView.as_view(), name="member_remove"),
     path("<int:pk>/retrospective/", views.RetrospectiveView.as_view(), name="retrospective"),
+    path("<int:pk>/retrospective/file/", views.RetrospectiveFileView.as_view(), name="retrospective_file"),
     path("<int:pk>/handover/", views.HandoverView.as_view(), name="handover"),
 ]

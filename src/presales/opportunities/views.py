@@ -18,7 +18,7 @@ from presales.core.views import ScopedDetailView, ScopedListView, ScopedObjectFo
 
 from . import permissions, selectors, services
 from .filtersets import BoardFilterSet, OpportunityFilterSet
-from .forms import AssignLeadForm, HandoverForm, MemberForm, MoveForm, OpportunityForm, RetrospectiveForm
+from .forms import AssignLeadForm, FileForm, HandoverForm, MemberForm, MoveForm, OpportunityForm, RetrospectiveForm
 from .models import Handover, Opportunity, Retrospective
 from .workflow import available_moves
 
@@ -330,6 +330,31 @@ class RetrospectiveView(ChildFormView):
             "held_on": timezone.localdate(),
             "participants": "、".join(dict.fromkeys(str(p) for p in people if p is not None)),
         }
+
+
+class RetrospectiveFileView(FormPageMixin, ScopedObjectFormView):
+    """File the retrospective in the document archive (a numbered document; later a new version)."""
+
+    model = Opportunity
+    form_class = FileForm
+    permission_check = staticmethod(permissions.can_write_retrospective)
+    page_title = _("File the retrospective in the document archive")
+    intro = _(
+        "The retrospective is generated as a Word document and filed with the project's documents: the first "
+        "time as a new numbered document, afterwards as a new version of the same document."
+    )
+    submit_label = _("File it")
+
+    def perform(self, form):
+        document = services.retrospective_archive(
+            actor=self.request.user, opportunity=self.object, change_summary=form.cleaned_data["change_summary"]
+        )
+        messages.success(
+            self.request,
+            _("Filed as document %(number)s, version %(version)s.")
+            % {"number": document.number, "version": document.current_version.number},
+        )
+        return document
 
 
 class HandoverView(ChildFormView):

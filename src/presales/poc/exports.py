@@ -7,7 +7,6 @@ Apache-2.0) through @font-face: Chinese renders without any system font."""
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,13 +14,14 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from presales.core.docx import new_document, to_bytes
+
 from . import selectors
 from .choices import CriterionForm, NextStep, ResourceCategory, ResourceKind, Side
 from .models import Poc
 
 FONT_FILE = Path(__file__).resolve().parent / "fonts" / "wqy-microhei.ttc"
 FONT_FAMILY = "WenQuanYi Micro Hei"
-DOCX_EAST_ASIAN_FONT = "Microsoft YaHei"
 CHECKED, UNCHECKED = "☑", "☐"
 DOCUMENTS = ("confirmation", "resources")
 FORMATS = ("docx", "pdf")
@@ -167,32 +167,9 @@ def _heading(poc: Poc, title: str) -> str:
 # --- DOCX ------------------------------------------------------------------------------------------
 
 
-def _docx_document():
-    from docx import Document
-    from docx.oxml.ns import qn
-    from docx.shared import Pt
-
-    document = Document()
-    style = document.styles["Normal"]
-    style.font.size = Pt(10.5)
-    rpr = style.element.get_or_add_rPr()
-    fonts = rpr.find(qn("w:rFonts"))
-    if fonts is None:
-        fonts = rpr.makeelement(qn("w:rFonts"), {})
-        rpr.append(fonts)
-    fonts.set(qn("w:eastAsia"), DOCX_EAST_ASIAN_FONT)
-    return document
-
-
-def _docx_bytes(document) -> bytes:
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
-
-
 def confirmation_docx(poc: Poc) -> bytes:
     title, rows = launch_confirmation(poc)
-    document = _docx_document()
+    document = new_document()
     document.add_heading(_heading(poc, title), level=1)
     table = document.add_table(rows=1, cols=2)
     table.style = "Table Grid"
@@ -203,12 +180,12 @@ def confirmation_docx(poc: Poc) -> bytes:
         cells[0].text = f"{row.section} - {row.label}" if row.section and row.section != row.label else row.label
         cells[1].text = row.value
     document.add_paragraph(_("Generated on %(date)s") % {"date": timezone.localdate().strftime("%Y-%m-%d")})
-    return _docx_bytes(document)
+    return to_bytes(document)
 
 
 def resources_docx(poc: Poc) -> bytes:
     title, rows = resource_list(poc)
-    document = _docx_document()
+    document = new_document()
     document.add_heading(_heading(poc, title), level=1)
     document.add_paragraph(f"{poc.title} · {poc.customer.name}")
     table = document.add_table(rows=1, cols=4)
@@ -219,7 +196,7 @@ def resources_docx(poc: Poc) -> bytes:
     for row in rows:
         for cell, text in zip(table.add_row().cells, row, strict=True):
             cell.text = text
-    return _docx_bytes(document)
+    return to_bytes(document)
 
 
 # --- PDF -------------------------------------------------------------------------------------------

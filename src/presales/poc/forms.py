@@ -276,3 +276,17 @@ class GuideForm(ServiceModelForm):
         model = CriterionGuide
         fields = ["industry", "scenario", "metric", "unit", "direction", "form", "baseline", "reference",
                   "pass_level", "excellent_level", "pass_text", "excellent_text", "aggregation", "position", "active"]
+
+
+class ArchiveExportForm(forms.Form):
+    document = forms.ChoiceField(
+        label=_("Document"),
+        choices=[("confirmation", _("Launch confirmation")), ("resources", _("Resource guarantee list"))],
+    )
+    fmt = forms.ChoiceField(label=_("Format"), choices=[("pdf", "PDF"), ("docx", "DOCX")])
+    change_summary = forms.CharField(
+        label=_("Change summary"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("What changed since the last filed version (a default is recorded if left empty)."),
+    )

@@ -973,3 +973,38 @@ def guide_update(*, actor, guide: CriterionGuide, expected_version: int | None, 
     validate_or_raise(locked)
     _save(locked, changed, actor=actor)
     return locked
+
+
+# --- registered documents (issue #5) -------------------------------------------------------------
+
+ARCHIVED_EXPORT_TITLES = {
+    "confirmation": lambda poc: _("POC launch confirmation %(number)s %(title)s") % {"number": poc.number, "title": poc.title},
+    "resources": lambda poc: _("POC resource guarantee list %(number)s %(title)s") % {"number": poc.number, "title": poc.title},
+}
+
+
+def poc_archive_export(*, actor, poc: Poc, document: str, fmt: str, change_summary: str = ""):
+    """File the launch confirmation or the resource list (DOCX or PDF) in the document archive:
+    the first time as a new numbered document of the project (category "demo"),
+    then as a new version of the same document. Returns the Document. A POC is the validation
+    half of the demo/POC stage: its documents file under the demo category (YS)."""
+    from presales.documents.artefacts import archive_artefact
+
+    from . import exports
+
+    if not permissions.can_work_on(actor, poc):
+        raise PermissionDenied(_("Only the POC team, the team lead and managers may file its documents."))
+    if document not in exports.DOCUMENTS or fmt not in exports.FORMATS:
+        raise DomainError(_("Choose one of the POC's documents and formats."), field="document")
+    content, _content_type, file_name = exports.export(poc, document, fmt)
+    return archive_artefact(
+        actor=actor,
+        source=poc,
+        kind=f"{document}.{fmt}",
+        title=ARCHIVED_EXPORT_TITLES[document](poc),
+        category_kind="demo",
+        filename=file_name,
+        content=content,
+        opportunity=poc.opportunity,
+        change_summary=change_summary,
+    )

@@ -33,4 +33,5 @@ urlpatterns = [
     path("<int:pk>/syncs/new/", views.SyncNoteCreateView.as_view(), name="sync_note_create"),
     path("<int:pk>/post-mortem/", views.PostMortemView.as_view(), name="post_mortem"),
     path("<int:pk>/export/<str:document>.<str:fmt>", views.ExportView.as_view(), name="export"),
+    path("<int:pk>/archive/", views.ArchiveExportView.as_view(), name="archive_export"),
 ]

@@ -26,6 +26,7 @@ from . import exports, permissions, selectors, services
 from .choices import CRITERIA_EDITABLE_STATUSES, POST_MORTEM_STATUSES, Side, Status
 from .filtersets import PocFilterSet
 from .forms import (
+    ArchiveExportForm,
     ConfirmationForm,
     CriterionForm,
     GuideForm,
@@ -667,6 +668,30 @@ class ExportView(ScopedDetailView):
         response = HttpResponse(content, content_type=content_type)
         response["Content-Disposition"] = f'attachment; filename="{file_name}"'
         return response
+
+
+class ArchiveExportView(PocFormView):
+    """File an export in the document archive (a numbered document; later a new version)."""
+
+    form_class = ArchiveExportForm
+    page_title = gettext_lazy("File in the document archive")
+    intro = gettext_lazy(
+        "The document is generated now and filed with the project's documents: the first time as a new "
+        "numbered document, afterwards as a new version of the same document."
+    )
+    submit_label = gettext_lazy("File it")
+
+    def get_initial(self):
+        return {"document": self.request.GET.get("document", "confirmation"), "fmt": "pdf"}
+
+    def perform(self, form):
+        document = services.poc_archive_export(actor=self.request.user, poc=self.object, **form.cleaned_data)
+        messages.success(
+            self.request,
+            _("Filed as document %(number)s, version %(version)s.")
+            % {"number": document.number, "version": document.current_version.number},
+        )
+        return document
 
 
 # --- coaching, guide ------------------------------------------------------------------------------
