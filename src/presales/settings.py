@@ -249,6 +249,7 @@ SPECTACULAR_SETTINGS = {
         "OwnerKindEnum": "presales.customers.choices.OwnerKind",
         "StageEnum": "presales.opportunities.choices.Stage",
         "OutcomeEnum": "presales.opportunities.choices.Outcome",
+        "OpportunityProgressEnum": "presales.opportunities.choices.Progress",
         "SupportRequestStatusEnum": "presales.support.choices.RequestStatus",
         "SupportEventActionEnum": "presales.support.choices.EventAction",
         "PocStatusEnum": "presales.poc.choices.Status",

@@ -6,3 +6,9 @@ class OpportunitiesConfig(AppConfig):
     name = "presales.opportunities"
     label = "opportunities"
     verbose_name = _("Opportunities")
+
+    def ready(self) -> None:
+        # Keep the derived progress status current (see presales.opportunities.progress).
+        from . import progress
+
+        progress.connect()

@@ -49,3 +49,27 @@ class Outcome(models.TextChoices):
     WON = "won", pgettext_lazy("opportunity stage", "Won")
     LOST = "lost", pgettext_lazy("opportunity stage", "Lost")
     ABANDONED = "abandoned", pgettext_lazy("opportunity stage", "Abandoned")
+
+
+class Progress(models.TextChoices):
+    """The progress status shown at a glance (进度状态), derived from the opportunity's stage and
+    the state of its artefacts (research, solution reviews, demos, POCs, bids), never typed by
+    hand. See presales.opportunities.progress for the rules."""
+
+    NOT_STARTED = "not_started", pgettext_lazy("opportunity progress", "Not started")  # 待启动
+    RESEARCHING = "researching", pgettext_lazy("opportunity progress", "Researching")  # 调研中
+    AWAITING_CONFIRMATION = "awaiting_confirmation", pgettext_lazy("opportunity progress", "Awaiting customer confirmation")  # 待客户确认
+    DESIGNING = "designing", pgettext_lazy("opportunity progress", "Designing the solution")  # 方案中
+    IN_REVIEW = "in_review", pgettext_lazy("opportunity progress", "Solution in review")  # 方案评审中
+    DEMONSTRATING = "demonstrating", pgettext_lazy("opportunity progress", "Demonstrating")  # 演示中
+    VALIDATING = "validating", pgettext_lazy("opportunity progress", "POC in progress")  # POC验证中
+    BIDDING = "bidding", pgettext_lazy("opportunity progress", "Bidding")  # 投标中
+    BID_SUBMITTED = "bid_submitted", pgettext_lazy("opportunity progress", "Bid submitted, awaiting the result")  # 已投标待开标
+    NEGOTIATING = "negotiating", pgettext_lazy("opportunity progress", "Negotiating")  # 商务谈判中
+    CLOSING = "closing", pgettext_lazy("opportunity progress", "Bid lost, to be closed")  # 未中标待关闭
+    WON = "won", pgettext_lazy("opportunity progress", "Won")  # 已赢单
+    LOST = "lost", pgettext_lazy("opportunity progress", "Lost")  # 已输单
+    ABANDONED = "abandoned", pgettext_lazy("opportunity progress", "Abandoned")  # 已放弃
+
+
+OPEN_PROGRESS = tuple(p for p in Progress if p not in (Progress.WON, Progress.LOST, Progress.ABANDONED))

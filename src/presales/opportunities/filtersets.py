@@ -11,7 +11,7 @@ from presales.accounts.models import Team
 from presales.accounts.selectors import users_with_role
 from presales.customers.choices import Industry
 
-from .choices import CLOSED_STAGES, Source, Stage
+from .choices import CLOSED_STAGES, Progress, Source, Stage
 from .models import Opportunity, StageEvent
 
 OPEN, CLOSED = "open", "closed"
@@ -20,6 +20,7 @@ OPEN, CLOSED = "open", "closed"
 class OpportunityFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search", help_text=_("Number, name or customer"))
     stage = django_filters.ChoiceFilter(label=_("Stage"), choices=Stage.choices)
+    progress = django_filters.ChoiceFilter(label=_("Progress status"), choices=Progress.choices)
     status = django_filters.ChoiceFilter(
         label=_("Open or closed"),
         method="by_status",
@@ -50,6 +51,7 @@ class OpportunityFilterSet(django_filters.FilterSet):
     class Meta:
         model = Opportunity
         fields = [
+            "progress",
             "q",
             "stage",
             "status",
@@ -92,6 +94,7 @@ class BoardFilterSet(OpportunityFilterSet):
         super().__init__(*args, **kwargs)
         self.filters.pop("stage")
         self.filters.pop("status")
+        self.filters.pop("progress")
 
 
 class OpportunityChildFilterSet(django_filters.FilterSet):

@@ -13,7 +13,7 @@ from simple_history.models import HistoricalRecords
 from presales.core.models import CreatedByModel
 from presales.core.permissions import ScopedQuerySet
 
-from .choices import CLOSED_STAGES, Outcome, ProcurementMethod, Source, Stage
+from .choices import CLOSED_STAGES, Outcome, ProcurementMethod, Progress, Source, Stage
 
 USER = settings.AUTH_USER_MODEL
 
@@ -68,7 +68,12 @@ class Opportunity(CreatedByModel):
     confidential = models.BooleanField(
         _("confidential"), default=False, help_text=_("Only the people involved, the team lead and managers see it.")
     )
-    history = HistoricalRecords(m2m_fields=[members])
+    # Derived from the stage and the artefacts (presales.opportunities.progress), kept current by
+    # signals on every artefact change; stored so that boards and filters work in SQL.
+    progress = models.CharField(
+        _("progress status"), max_length=24, choices=Progress.choices, default=Progress.NOT_STARTED, editable=False
+    )
+    history = HistoricalRecords(m2m_fields=[members], excluded_fields=["progress"])
 
     objects = OpportunityQuerySet.as_manager()
     # Constraint violations reported on the form field they concern (core.services.validate_or_raise).
@@ -84,6 +89,7 @@ class Opportunity(CreatedByModel):
             models.Index(fields=["presales_lead", "stage"]),
             models.Index(fields=["sales_owner", "stage"]),
             models.Index(fields=["stage", "expected_close_on"]),  # the board's columns
+            models.Index(fields=["progress", "expected_close_on"]),  # the progress board's columns
         ]
         constraints = [
             models.CheckConstraint(

@@ -58,7 +58,8 @@ class OpportunityBoardView(LoginRequiredMixin, TemplateView):
         if filterset.is_bound:
             qs = filterset.qs if filterset.is_valid() else qs.none()
         ctx["filterset"] = filterset
-        ctx["columns"] = selectors.board(queryset=qs)
+        ctx["by"] = "progress" if self.request.GET.get("by") == "progress" else "stage"
+        ctx["columns"] = selectors.board(queryset=qs, by=ctx["by"])
         ctx["can_create"] = permissions.can_create_opportunity(self.request.user)
         return ctx
 

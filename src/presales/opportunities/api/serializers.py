@@ -57,6 +57,7 @@ class OpportunitySerializer(serializers.ModelSerializer):
             "members",
             "team",
             "stage",
+            "progress",
             "stage_changed_at",
             "presales_assigned_at",
             "early_involvement_seconds",
@@ -69,6 +70,7 @@ class OpportunitySerializer(serializers.ModelSerializer):
         read_only_fields = [
             "number",
             "stage",
+            "progress",
             "stage_changed_at",
             "presales_assigned_at",
             "closed_at",

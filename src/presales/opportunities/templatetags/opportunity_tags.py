@@ -30,6 +30,39 @@ def stage_badge(stage: str):
     )
 
 
+PROGRESS_ICONS = {
+    "not_started": "bi-hourglass",
+    "researching": "bi-search",
+    "awaiting_confirmation": "bi-person-check",
+    "designing": "bi-pencil-square",
+    "in_review": "bi-clipboard-check",
+    "demonstrating": "bi-easel",
+    "validating": "bi-speedometer2",
+    "bidding": "bi-file-earmark-ruled",
+    "bid_submitted": "bi-envelope-check",
+    "negotiating": "bi-chat-left-dots",
+    "closing": "bi-flag",
+    "won": "bi-trophy",
+    "lost": "bi-x-circle",
+    "abandoned": "bi-slash-circle",
+}
+
+
+@register.simple_tag
+def progress_badge(progress: str):
+    """The derived progress status (进度状态) as an outlined badge with its icon."""
+    from presales.opportunities.choices import Progress
+
+    if progress not in Progress.values:
+        return ""
+    return format_html(
+        '<span class="badge rounded-pill text-bg-light border" data-progress="{}"><i class="bi {}"></i> {}</span>',
+        progress,
+        PROGRESS_ICONS.get(progress, "bi-circle"),
+        Progress(progress).label,
+    )
+
+
 @register.filter
 def cny(value):
     """1234567.5 -> "¥1,234,567.50" (— when empty)."""
