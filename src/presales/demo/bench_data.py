@@ -26,12 +26,15 @@ from presales.accounts.models import Role, Team, User
 from presales.customers.models import CommunicationLog, Contact, Customer
 from presales.opportunities.choices import CLOSED_STAGES, OPEN_STAGES, ProcurementMethod, Source, Stage
 from presales.opportunities.models import Opportunity, StageEvent
+from presales.opportunities.progress import CLOSED, STAGE_FALLBACK
 from presales.support.choices import Priority, RequestStatus, RequestType
 from presales.support.models import SupportRequest, SupportRequestEvent
 
 from . import vocab
 from .company import STAGE_WEIGHTS
 from .util import explicit_timestamps, reserve_numbers
+
+STAGE_FALLBACK_PROGRESS = {**STAGE_FALLBACK, **CLOSED}
 
 BATCH = 5000
 MANAGER_USERNAME = "bench_manager"
@@ -294,6 +297,8 @@ class BenchData:
                         presales_lead_id=owner if assigned else None,
                         team_id=team_id,
                         stage=stage,
+                        # no artefacts in the bench set: the progress is the stage's fallback
+                        progress=STAGE_FALLBACK_PROGRESS[stage],
                         stage_changed_at=changed,
                         presales_assigned_at=assigned_at,
                         closed_at=changed if closed else None,

@@ -187,7 +187,6 @@ REQUEST_TYPE_BY_STAGE = {
 }
 
 
-@dataclass
 # Later modules' demo builders, in dependency order: `build(rng, opportunities, users) -> counts`.
 DEMO_MODULES = (
     ("discovery", "presales.discovery.demo"),
@@ -202,6 +201,7 @@ DEMO_MODULES = (
 )
 
 
+@dataclass
 class Plan:
     """An opportunity and the past it went through, before anything is written."""
 
