@@ -7,4 +7,17 @@ class DiscoveryConfig(AppConfig):
     label = "discovery"
     verbose_name = _("Requirement research")
     # Models whose change history is served by core.history (lower-case "app.model").
-    history_models: tuple[str, ...] = ()
+    history_models: tuple[str, ...] = (
+        "discovery.researchplan",
+        "discovery.researchactivity",
+        "discovery.researchreport",
+        "discovery.requirementitem",
+        "discovery.requirementconfirmation",
+    )
+
+    def ready(self) -> None:
+        # The opportunity may not enter solution design without a confirmed requirement set
+        # (see presales.discovery.gates).
+        from . import gates
+
+        gates.register()

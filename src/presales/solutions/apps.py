@@ -7,4 +7,14 @@ class SolutionsConfig(AppConfig):
     label = "solutions"
     verbose_name = _("Solutions")
     # Models whose change history is served by core.history (lower-case "app.model").
-    history_models: tuple[str, ...] = ()
+    history_models: tuple[str, ...] = (
+        "solutions.solution",
+        "solutions.solutionsection",
+        "solutions.sectiontemplate",
+    )
+
+    def ready(self) -> None:
+        # No customer presentation (demo/POC, bid, negotiation) before a solution passed its review.
+        from . import gates
+
+        gates.register()

@@ -1,0 +1,27 @@
+"""The research gate on the opportunity's SOP (registered from DiscoveryConfig.ready()).
+
+Rule: an opportunity may not move *into* solution design while its requirement set is not
+confirmed by the customer as it reads now: at least one requirement item, and a confirmation
+round (需求确认书) made after the last change to the items. The reasons say which of the three
+is missing: no items / never confirmed / confirmation outdated by N changed items. Only the
+forward move discovery → solution meets the gate (the move back from demo/POC is not gated);
+managers may override it like every gate.
+"""
+
+from __future__ import annotations
+
+
+def requirements_confirmed(opportunity) -> list[str]:
+    from .selectors import gate_reasons
+
+    return gate_reasons(opportunity)
+
+
+def register() -> None:
+    try:
+        from presales.opportunities.workflow import opportunity_flow
+    except ImportError:  # the opportunities module without its workflow: nothing to gate
+        return
+    from presales.opportunities.choices import Stage
+
+    opportunity_flow.add_guard(Stage.SOLUTION, requirements_confirmed)

@@ -1,0 +1,22 @@
+from django import template
+
+register = template.Library()
+
+
+@register.inclusion_tag("solutions/partials/opportunity_solutions.html")
+def opportunity_solutions(opportunity, user):
+    """The solution panel of an opportunity's page: its solutions (current first) with state,
+    completeness and first-pass mark, and "New solution" when the user may write one. One query."""
+    from presales.solutions import permissions
+    from presales.solutions.models import Solution
+
+    solutions = list(
+        Solution.objects.visible_to(user)
+        .filter(opportunity=opportunity)
+        .order_by("-is_current", "-created_at", "-pk")
+    )
+    return {
+        "opportunity": opportunity,
+        "solutions": solutions,
+        "can_create": not opportunity.is_closed and permissions.can_create(user, opportunity),
+    }
