@@ -7,4 +7,9 @@ class AppraisalConfig(AppConfig):
     label = "appraisal"
     verbose_name = _("Appraisal")
     # Models whose change history is served by core.history (lower-case "app.model").
-    history_models: tuple[str, ...] = ()
+    history_models: tuple[str, ...] = (
+        "appraisal.cycle",
+        "appraisal.appraisal",
+        "appraisal.sourceentry",
+        "appraisal.appeal",
+    )

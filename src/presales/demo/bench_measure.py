@@ -27,6 +27,7 @@ from django.urls import NoReverseMatch, Resolver404, resolve, reverse
 ENDPOINTS: list[tuple[str, str, bool]] = [
     ("opportunities:list", "opportunities:list", False),
     ("opportunities:board", "opportunities:board", False),
+    ("opportunities:board?by=progress", "opportunities:board?by=progress", False),
     ("customers:detail", "customers:detail", True),
     ("/api/opportunities/", "/api/opportunities/", False),
     ("/api/customers/", "/api/customers/", False),
@@ -59,10 +60,12 @@ def resolve_endpoint(target: str, needs_customer: bool, customer_pk: int) -> str
         except Resolver404:
             return None
         return target
+    name, _, query = target.partition("?")
     try:
-        return reverse(target, args=[customer_pk] if needs_customer else [])
+        url = reverse(name, args=[customer_pk] if needs_customer else [])
     except NoReverseMatch:
         return None
+    return f"{url}?{query}" if query else url
 
 
 def measure_all(*, user, customer_pk: int, repeat: int, log: Callable[[str], None] = print) -> list[Result]:

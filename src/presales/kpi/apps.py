@@ -7,4 +7,4 @@ class KpiConfig(AppConfig):
     label = "kpi"
     verbose_name = _("KPI library")
     # Models whose change history is served by core.history (lower-case "app.model").
-    history_models: tuple[str, ...] = ()
+    history_models: tuple[str, ...] = ("kpi.indicator", "kpi.indicatorreview", "kpi.scheme", "kpi.schemeitem")

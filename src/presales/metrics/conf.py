@@ -2,7 +2,10 @@
 paths and numbers): this module is imported while settings load, before Django's apps."""
 
 # drf-spectacular enum names for this app's choice classes: {"NameEnum": "presales.metrics.choices.Class"}
-ENUM_NAME_OVERRIDES: dict[str, str] = {}
+ENUM_NAME_OVERRIDES: dict[str, str] = {
+    "MetricUnitEnum": "presales.metrics.choices.MetricUnit",
+    "MetricKindEnum": "presales.metrics.choices.MetricKind",
+}
 # Celery beat entries: {"name": {"task": "presales.metrics.tasks.fn", "minutes": 15}} (every N minutes)
 # or {"name": {"task": ..., "hour": 2, "minute": 30}} (daily).
 BEAT_SCHEDULE: dict[str, dict] = {}
