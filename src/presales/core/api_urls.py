@@ -4,19 +4,19 @@ from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
 from presales.accounts import api as accounts_api
+from presales.appraisal import api as appraisal_api
+from presales.bids import api as bids_api
 from presales.customers import api as customers_api
+from presales.demos import api as demos_api
+from presales.discovery import api as discovery_api
 from presales.documents import api as documents_api
+from presales.kpi import api as kpi_api
+from presales.metrics import api as metrics_api
 from presales.notifications import api as notifications_api
 from presales.opportunities import api as opportunities_api
 from presales.poc import api as poc_api
-from presales.support import api as support_api
-from presales.discovery import api as discovery_api
 from presales.solutions import api as solutions_api
-from presales.demos import api as demos_api
-from presales.bids import api as bids_api
-from presales.kpi import api as kpi_api
-from presales.metrics import api as metrics_api
-from presales.appraisal import api as appraisal_api
+from presales.support import api as support_api
 from presales.talent import api as talent_api
 
 router = DefaultRouter()

@@ -18,7 +18,15 @@ from presales.core.views import ScopedDetailView, ScopedListView, ScopedObjectFo
 
 from . import permissions, selectors, services
 from .filtersets import BoardFilterSet, OpportunityFilterSet
-from .forms import AssignLeadForm, FileForm, HandoverForm, MemberForm, MoveForm, OpportunityForm, RetrospectiveForm
+from .forms import (
+    AssignLeadForm,
+    FileForm,
+    HandoverForm,
+    MemberForm,
+    MoveForm,
+    OpportunityForm,
+    RetrospectiveForm,
+)
 from .models import Handover, Opportunity, Retrospective
 from .workflow import available_moves
 
