@@ -27,13 +27,14 @@ def zh(message: str) -> str:
 
 NO_LEAD = "No presales lead is assigned: assign the presales lead who runs this opportunity."
 NO_RESEARCH = (
-    "No communication record for this opportunity: record at least one contact with the customer "
-    "(the research behind the solution)."
+    "No communication record or held research activity for this opportunity: record at least one "
+    "contact with the customer (the research behind the solution)."
 )
 
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("foundation_gates")
 def test_opportunity_journey(live_server, page, roles):
     team = TeamFactory(name="华东售前组")
     me = make_user(

@@ -188,3 +188,23 @@ def test_diff_is_empty_exactly_when_the_sets_read_the_same(before, after):
     assert len(diff["added"]) == len(set(after) - set(before))
     assert len(diff["removed"]) == len(set(before) - set(after))
     assert len(diff["changed"]) == sum(1 for pk in set(before) & set(after) if before[pk] != after[pk])
+
+
+def test_held_research_activity_is_research_evidence(cast, opportunity):
+    """The opportunity's own gate into solution design wants research: a communication record, or
+    a research activity held (a planned one is not research yet)."""
+    from presales.opportunities.workflow import research_recorded
+
+    assert research_recorded(opportunity) is not None
+    make_plan(cast, opportunity)
+    activity = add_activity(cast, opportunity, done=False, scheduled_at=timezone.now() - timedelta(hours=3))
+    assert research_recorded(opportunity) is not None
+    services.activity_complete(actor=cast.engineer_a, activity=activity, notes="访谈纪要：告警误报多")
+    assert research_recorded(opportunity) is None
+    for i in range(2):
+        add_item(cast, opportunity, title=f"需求{i + 1}", source_activity=activity)
+    confirm(cast, opportunity)
+    assert not opportunity.communications.exists()
+    move(cast, opportunity)  # no communication record needed
+    opportunity.refresh_from_db()
+    assert opportunity.stage == Stage.SOLUTION

@@ -203,6 +203,7 @@ def test_moves_lists_reasons(client, cast, opp):
     assert moves["lead"]["ready"] and moves["lead"]["kind"] == "back"
 
 
+@pytest.mark.usefixtures("foundation_gates")
 def test_move_refused_with_reasons_then_done(client, cast, opp):
     url = reverse("opportunity-move", args=[opp.pk])
     client.force_login(cast.engineer_a)

@@ -21,7 +21,7 @@ from tests.factories.opportunities import (
 )
 from tests.kit import snapshot
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("foundation_gates")]
 
 L, D, S, P, B, N = Stage.LEAD, Stage.DISCOVERY, Stage.SOLUTION, Stage.DEMO_POC, Stage.BID, Stage.NEGOTIATION
 WON, LOST, ABANDONED = Stage.WON, Stage.LOST, Stage.ABANDONED
@@ -47,8 +47,8 @@ TABLE = {
 
 NO_LEAD = "No presales lead is assigned: assign the presales lead who runs this opportunity."
 NO_RESEARCH = (
-    "No communication record for this opportunity: record at least one contact with the customer "
-    "(the research behind the solution)."
+    "No communication record or held research activity for this opportunity: record at least one "
+    "contact with the customer (the research behind the solution)."
 )
 NO_AMOUNT = "The estimated amount is missing: fill it in before negotiating."
 NO_DATE = "The expected close date is missing: fill it in before negotiating."

@@ -17,11 +17,22 @@ def requirements_confirmed(opportunity) -> list[str]:
     return gate_reasons(opportunity)
 
 
+def research_activity_held(opportunity) -> bool:
+    """A research activity held with the customer is research evidence for the opportunity's own
+    gate into solution design (opportunities.workflow.research_recorded), as a communication
+    record is."""
+    from .choices import ActivityStatus
+
+    return opportunity.research_activities.filter(status=ActivityStatus.DONE).exists()
+
+
 def register() -> None:
     try:
-        from presales.opportunities.workflow import opportunity_flow
+        from presales.opportunities.workflow import opportunity_flow, research_evidence
     except ImportError:  # the opportunities module without its workflow: nothing to gate
         return
     from presales.opportunities.choices import Stage
 
     opportunity_flow.add_guard(Stage.SOLUTION, requirements_confirmed)
+    if research_activity_held not in research_evidence:
+        research_evidence.append(research_activity_held)

@@ -85,13 +85,19 @@ def presales_lead_assigned(opportunity) -> str | None:
     return None
 
 
+# Other modules' evidence that the customer was researched, each `check(opportunity) -> bool`
+# (the discovery app adds "a research activity was held"); any one of them, or a communication
+# record, satisfies research_recorded, so the same meeting is never entered twice.
+research_evidence: list = []
+
+
 def research_recorded(opportunity) -> str | None:
-    if not opportunity.communications.exists():
-        return _(
-            "No communication record for this opportunity: record at least one contact with the customer "
-            "(the research behind the solution)."
-        )
-    return None
+    if opportunity.communications.exists() or any(check(opportunity) for check in research_evidence):
+        return None
+    return _(
+        "No communication record or held research activity for this opportunity: record at least one "
+        "contact with the customer (the research behind the solution)."
+    )
 
 
 def commercial_terms_known(opportunity) -> list[str]:
