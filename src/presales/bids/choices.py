@@ -17,6 +17,17 @@ class Result(models.TextChoices):
     CANCELLED = "cancelled", _("Tender cancelled")  # 招标取消/流标
 
 
+class EventAction(models.TextChoices):
+    """What a BidEvent records (the bid's own log)."""
+
+    CREATED = "created", _("Bid created")  # 创建投标
+    DEVIATION_IMPORT = "deviation_import", _("Deviation table imported")  # 导入偏离表
+    SUBMITTED = "submitted", _("Bid submitted")  # 标书已递交
+    WITHDRAWN = "withdrawn", _("Bid withdrawn")  # 撤回投标
+    RECEIPT = "receipt", _("Receipt recorded")  # 登记回执
+    RESULT = "result", _("Result recorded")  # 登记结果
+
+
 class BondStatus(models.TextChoices):
     NOT_REQUIRED = "not_required", _("Not required")  # 无需保证金
     PENDING = "pending", _("To be paid")  # 待缴纳

@@ -16,7 +16,17 @@ from simple_history.models import HistoricalRecords
 
 from presales.core.models import CreatedByModel
 
-from .choices import BondStatus, Deviation, Part, Result, ReviewGroup, SectionKind, Status, SubmissionMethod
+from .choices import (
+    BondStatus,
+    Deviation,
+    EventAction,
+    Part,
+    Result,
+    ReviewGroup,
+    SectionKind,
+    Status,
+    SubmissionMethod,
+)
 
 USER = settings.AUTH_USER_MODEL
 MONEY = {"max_digits": 16, "decimal_places": 2}
@@ -300,7 +310,7 @@ class BidEvent(models.Model):
     """One step of the bid's life: submitted, withdrawn, receipt, result (who, when, what)."""
 
     bid = models.ForeignKey(Bid, verbose_name=_("bid"), on_delete=models.CASCADE, related_name="events")
-    action = models.CharField(_("action"), max_length=32)
+    action = models.CharField(_("action"), max_length=32, choices=EventAction.choices)
     actor = models.ForeignKey(USER, verbose_name=_("by"), on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
     note = models.TextField(_("note"), blank=True)

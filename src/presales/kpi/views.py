@@ -306,6 +306,9 @@ def scheme_context(request, scheme: Scheme, *, weight_errors=None, posted=None, 
     return {
         "scheme": scheme, "items": items, "groups": group_items(scheme, items),
         "total": sum((item.weight for item in items), Decimal(0)), "problems": problems,
+        # as lists of messages: a {"items": …} dict would read as dict.items in a template
+        "problem_messages": [m for msgs in problems.values() for m in msgs],
+        "weight_error_messages": [m for msgs in (weight_errors or {}).values() for m in msgs],
         "weight_errors": weight_errors or {}, "locked": locked, "editable": editable,
         "can_edit": can_edit_library(request.user),
         "add_form": add_form or (SchemeItemAddForm(scheme=scheme, initial={"version": scheme.version})
