@@ -216,6 +216,7 @@ def render_report(runs: list[dict], machine: dict[str, str], *, repeat: int) -> 
                 f"| `{r['endpoint']}` | {_fmt(r['median_ms'])} | {_fmt(r['p95_ms'])} | "
                 f"{_fmt(r['queries'])} | {r['status']} |"
             )
+    lines += _scorecard_lines(runs)
     if len(runs) > 1:
         lines += [
             "",
@@ -232,6 +233,34 @@ def render_report(runs: list[dict], machine: dict[str, str], *, repeat: int) -> 
             lines.append(f"| `{label}` | " + " | ".join(_fmt(v) for v in values) + f" | {same} |")
     lines.append("")
     return "\n".join(lines)
+
+
+def _scorecard_lines(runs: list[dict]) -> list[str]:
+    """The scorecard computation (issue 6): compute_cycle for one quarter, per participant count."""
+    measured = [run for run in runs if run.get("scorecards")]
+    if not measured:
+        return []
+    lines = [
+        "",
+        "## Scorecards: one quarter of a cycle computed (issue 6)",
+        "",
+        "`compute_cycle` (presales.appraisal.compute) for a quarterly cycle whose participants all hold",
+        "one scheme with every seeded indicator the system computes from its records (the metrics run as",
+        "database aggregates over the whole data set, one statement per metric), after one warm-up run;",
+        "the scores are replaced (one delete, bulk insert) and the totals bulk-updated on every run.",
+        "Engineers beyond the data set's own are added without records. Target: under 2 s for 500",
+        "engineers on PostgreSQL, with a query count that does not grow with the participants.",
+        "",
+        "| data set | database | participants | computed indicators | median s | slowest s | queries |",
+        "|---|---|---:|---:|---:|---:|---:|",
+    ]
+    for run in measured:
+        for row in run["scorecards"]:
+            lines.append(
+                f"| {run['size']:,} opportunities | {run['database']} | {row['participants']} | "
+                f"{row['indicators']} | {row['median_s']:.3f} | {row['max_s']:.3f} | {row['queries']} |"
+            )
+    return lines
 
 
 def report_path() -> Path:

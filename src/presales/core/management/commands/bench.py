@@ -37,6 +37,16 @@ def _sizes(value: str) -> list[int]:
     return sizes
 
 
+def _participant_counts(value: str) -> list[int]:
+    try:
+        counts = [int(part) for part in value.split(",") if part.strip()]
+    except ValueError as exc:
+        raise CommandError(f"--scorecards: {exc}") from exc
+    if any(n < 0 for n in counts):
+        raise CommandError("--scorecards takes participant counts, e.g. 50,500 (0 to skip)")
+    return sorted({n for n in counts if n > 0})
+
+
 class Command(BaseCommand):
     help = "Benchmark the opportunity list and board, customer detail and API lists at several data sizes."
 
@@ -56,6 +66,11 @@ class Command(BaseCommand):
             "--repeat", type=int, default=30, help="Timed requests per endpoint (default 30)."
         )
         parser.add_argument("--seed", type=int, default=1, help="Random seed of the data sets.")
+        parser.add_argument(
+            "--scorecards",
+            default="50,500",
+            help="Participant counts of the scorecard computation benchmark (default 50,500; '0' to skip).",
+        )
         parser.add_argument("--keep", action="store_true", help="Keep the benchmark databases afterwards.")
         parser.add_argument(
             "--reuse",
@@ -88,6 +103,7 @@ class Command(BaseCommand):
             raise CommandError(f"Unsupported database engine {engine}: use PostgreSQL or SQLite.")
         if options["repeat"] < 1:
             raise CommandError("--repeat must be at least 1.")
+        _participant_counts(options["scorecards"])  # refuse a bad value before generating anything
         runs = []
         workdir = Path(tempfile.gettempdir())
         for size in sizes:
@@ -184,6 +200,8 @@ class Command(BaseCommand):
             str(options["seed"]),
             "--result-file",
             result_file,
+            "--scorecards",
+            options["scorecards"],
         ]
         if options["reuse"]:
             command.append("--reuse")
@@ -236,4 +254,11 @@ class Command(BaseCommand):
             result["results"] = measure_all(
                 user=manager, customer_pk=customer.pk, repeat=options["repeat"], log=log
             )
+            participants = _participant_counts(options["scorecards"])
+            if participants:
+                from presales.appraisal.bench import scorecard_benchmark
+
+                result["scorecards"] = scorecard_benchmark(
+                    manager=manager, participants=participants, repeat=min(options["repeat"], 5), log=log
+                )
         Path(options["result_file"]).write_text(json.dumps(result, ensure_ascii=False), encoding="utf-8")
