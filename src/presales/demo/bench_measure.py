@@ -247,7 +247,7 @@ def _scorecard_lines(runs: list[dict]) -> list[str]:
         "`compute_cycle` (presales.appraisal.compute) for a quarterly cycle whose participants all hold",
         "one scheme with every seeded indicator the system computes from its records (the metrics run as",
         "database aggregates over the whole data set, one statement per metric), after one warm-up run;",
-        "the scores are replaced (one delete, bulk insert) and the totals bulk-updated on every run.",
+        "every run replaces the scores (one DELETE, one COPY) and the totals (one UPDATE … FROM unnest).",
         "Engineers beyond the data set's own are added without records. Target: under 2 s for 500",
         "engineers on PostgreSQL, with a query count that does not grow with the participants.",
         "",
