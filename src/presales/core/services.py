@@ -33,3 +33,37 @@ def require_text(value: str | None, *, field: str, message: str | None = None) -
     if not value:
         raise DomainError(message or _("This field is required."), code="required", field=field)
     return value
+
+
+class FieldErrors:
+    """Collects rule violations as (field, code, message), so that one DomainError reports every
+    field at fault together with the model's own validation (fields, constraints). The first code
+    added is the error's code."""
+
+    def __init__(self):
+        self.errors: dict[str, list[str]] = {}
+        self.code: str | None = None
+
+    def add(self, field: str, code: str, message: str) -> None:
+        self.errors.setdefault(field, []).append(str(message))
+        self.code = self.code or code
+
+    def merge(self, exc: DomainError) -> None:
+        """Take over another DomainError's messages (each once per field)."""
+        for field, messages in (exc.errors or {"__all__": [exc.message]}).items():
+            for m in messages:
+                if str(m) not in self.errors.get(field, []):
+                    self.errors.setdefault(field, []).append(str(m))
+        self.code = self.code or exc.code
+
+    def raise_if_any(self) -> None:
+        if self.errors:
+            raise DomainError(next(iter(self.errors.values()))[0], code=self.code or "invalid", errors=self.errors)
+
+    def raise_with(self, obj, *, exclude=None) -> None:
+        """Validate `obj` too, then raise everything collected (if anything)."""
+        try:
+            validate_or_raise(obj, exclude=exclude)
+        except DomainError as exc:
+            self.merge(exc)
+        self.raise_if_any()

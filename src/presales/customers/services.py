@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from presales.accounts.choices import PRESALES_ROLES, RoleCode
 from presales.core.concurrency import apply_changes, check_version, save_changes, save_fields
 from presales.core.errors import DomainError, PermissionDenied, TransitionRefused
-from presales.core.services import require_text, validate_or_raise
+from presales.core.services import FieldErrors, require_text, validate_or_raise
 
 from . import permissions
 from .choices import ComplaintStatus, FeedbackStatus, IssueStatus, OwnerKind
@@ -186,28 +186,7 @@ FEEDBACK_EDITABLE_FIELDS = ("source", "raised_on", "content", "owner", "due_on",
 FUTURE_TOLERANCE = timedelta(minutes=10)
 
 
-class _Rules:
-    """Collects rule violations as (field, code, message) so that one DomainError reports every
-    field at fault together with the model's own validation (fields, constraints)."""
-
-    def __init__(self):
-        self.errors: dict[str, list[str]] = {}
-        self.code: str | None = None
-
-    def add(self, field: str, code: str, message: str) -> None:
-        self.errors.setdefault(field, []).append(message)
-        self.code = self.code or code
-
-    def raise_with(self, obj) -> None:
-        try:
-            validate_or_raise(obj)
-        except DomainError as exc:
-            for field, messages in exc.errors.items():
-                self.errors.setdefault(field, []).extend(messages)
-            self.code = self.code or exc.code
-        if self.errors:
-            first = next(iter(self.errors.values()))[0]
-            raise DomainError(first, code=self.code or "invalid", errors=self.errors)
+_Rules = FieldErrors  # the collector every service here uses (core.services)
 
 
 def _check_editable(changes: dict, allowed: tuple[str, ...]) -> None:

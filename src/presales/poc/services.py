@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from presales.core.concurrency import apply_changes, check_version, save_fields
 from presales.core.errors import DomainError, PermissionDenied, TransitionRefused
 from presales.core.numbering import sequence_next
-from presales.core.services import require_text, validate_or_raise
+from presales.core.services import FieldErrors, require_text, validate_or_raise
 
 from . import importing, permissions, selectors
 from .choices import (
@@ -107,32 +107,7 @@ def next_number(*, when=None) -> str:
     return f"POC-{year}-{sequence_next(key=f'POC-{year}'):03d}"
 
 
-class _Rules:
-    """Collects (field, message) pairs so one DomainError reports every field at fault, together
-    with the model's own validation."""
-
-    def __init__(self):
-        self.errors: dict[str, list[str]] = {}
-        self.code: str | None = None
-
-    def add(self, field: str, code: str, message: str) -> None:
-        self.errors.setdefault(field, []).append(message)
-        self.code = self.code or code
-
-    def raise_if_any(self) -> None:
-        if self.errors:
-            raise DomainError(next(iter(self.errors.values()))[0], code=self.code or "invalid", errors=self.errors)
-
-    def raise_with(self, obj, *, exclude=None) -> None:
-        try:
-            validate_or_raise(obj, exclude=exclude)
-        except DomainError as exc:
-            for field, messages in exc.errors.items():
-                for m in messages:
-                    if m not in self.errors.get(field, []):
-                        self.errors.setdefault(field, []).append(m)
-            self.code = self.code or exc.code
-        self.raise_if_any()
+_Rules = FieldErrors  # the collector every service here uses (core.services)
 
 
 def _check_editable(changes: dict, allowed) -> None:

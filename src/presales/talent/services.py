@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy
 from presales.accounts.choices import CareerTrack, PresalesLevel
 from presales.core.concurrency import apply_changes, check_version, save_fields
 from presales.core.errors import DomainError, PermissionDenied, TransitionRefused
-from presales.core.services import validate_or_raise
+from presales.core.services import FieldErrors
 
 from . import permissions
 from .choices import AwardRoundStatus, MentoringStatus, OnboardingStatus, ReportRating, TrainingKind
@@ -67,37 +67,11 @@ DEFAULT_ONBOARDING_TASKS = (
 )
 
 
-class _Rules:
-    """Collects (field, message) pairs so one DomainError reports every field at fault, together
-    with the model's own validation."""
-
-    def __init__(self):
-        self.errors: dict[str, list[str]] = {}
-        self.code: str | None = None
-
-    def add(self, field: str, code: str, message: str) -> None:
-        self.errors.setdefault(field, []).append(str(message))
-        self.code = self.code or code
-
-    def merge(self, exc: DomainError) -> None:
-        for field, messages in (exc.errors or {"__all__": [exc.message]}).items():
-            for m in messages:
-                if str(m) not in self.errors.get(field, []):
-                    self.errors.setdefault(field, []).append(str(m))
-        self.code = self.code or exc.code
-
-    def raise_if_any(self) -> None:
-        if self.errors:
-            raise DomainError(
-                next(iter(self.errors.values()))[0], code=self.code or "invalid", errors=self.errors
-            )
+class _Rules(FieldErrors):
+    """The core collector; the model's validation skips the fields already at fault."""
 
     def raise_with(self, obj, *, exclude=None) -> None:
-        try:
-            validate_or_raise(obj, exclude=[*(exclude or []), *self.errors])
-        except DomainError as exc:
-            self.merge(exc)
-        self.raise_if_any()
+        super().raise_with(obj, exclude=[*(exclude or []), *self.errors])
 
 
 def _today() -> date:
