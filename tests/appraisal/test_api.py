@@ -203,3 +203,24 @@ def test_api_lists_constant_queries(client, cast, committee):
     ):
         assert_constant_queries(client, api(endpoint), grow, api=True)
     assert Appraisal.objects.count() > 3
+
+
+def test_score_entry_adjustment_details_follow_the_list_scope(client, cast, committee, cycle):
+    """Each row of the scores, entries and adjustments lists opens on its own; a colleague of
+    another team gets 404 for the same id, as for one that does not exist."""
+    a = published(cycle.appraisals.get(employee=cast.engineer_a), cast, committee=committee)
+    b = to_committee(cycle.appraisals.get(employee=cast.engineer_a2), cast, committee=committee)
+    services.adjustment_add(actor=committee, appraisal=b, points=2, reason="跨部门协作加分")
+    for endpoint in ("appraisal-scores/", "appraisal-entries/", "appraisal-adjustments/"):
+        client.force_login(cast.lead_a)
+        rows = client.get(api(endpoint), HTTP_ACCEPT="application/json").json()["results"]
+        assert rows, endpoint
+        row = rows[0]
+        detail = client.get(api(f"{endpoint}{row['id']}/"), HTTP_ACCEPT="application/json")
+        assert detail.status_code == 200 and detail.json() == row, endpoint
+        assert detail.json()["appraisal"] in {a.pk, b.pk}
+        client.force_login(cast.engineer_b)
+        assert client.get(api(f"{endpoint}{row['id']}/"), HTTP_ACCEPT="application/json").status_code == 404
+    client.force_login(cast.lead_a)
+    adjustment = client.get(api("appraisal-adjustments/"), HTTP_ACCEPT="application/json").json()["results"][0]
+    assert adjustment["reason"] == "跨部门协作加分"

@@ -133,6 +133,9 @@ def test_reviews_api(client, cast):
         "indicator": indicator.pk, "quarter": "2026Q3", "decision": "replace", "reason": "更好",
         "replaced_by": successor.pk, "version": 1})
     assert response.status_code == 201, response.content
+    review = client.get(f"/api/kpi-indicator-reviews/{response.json()['id']}/")
+    assert review.status_code == 200
+    assert (review.json()["decision"], review.json()["replaced_by"]) == ("replace", successor.pk)
     indicator.refresh_from_db()
     assert indicator.status == "retired"
     assert post(client, "/api/kpi-indicator-reviews/", {

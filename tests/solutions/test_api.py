@@ -150,7 +150,13 @@ def test_review_actions_through_the_api(client, cast, solution):
     assert response.status_code == 200 and response.json()["rounds_count"] == 2
     rounds = client.get(api(f"solutions/{solution.pk}/rounds/")).json()
     assert [r["outcome"] for r in rounds] == ["pending", "returned"] and rounds[1]["returned_level"] == 2
-    assert client.get(api(f"solution-rounds/?solution={solution.pk}")).json()["count"] == 2
+    listed = client.get(api(f"solution-rounds/?solution={solution.pk}")).json()
+    assert listed["count"] == 2
+    first = listed["results"][0]
+    assert client.get(api(f"solution-rounds/{first['id']}/")).json() == first
+    client.force_login(cast.engineer_b)
+    assert client.get(api(f"solution-rounds/{first['id']}/")).status_code == 404
+    client.force_login(cast.engineer_a)
     solution = approve_all_levels(cast, solution)
     client.force_login(cast.manager)
     version = solution.version
@@ -247,3 +253,29 @@ def test_catalogue_api(client, cast):
         HTTP_IF_MATCH=f'"{template.version}"',
     )
     assert ok.status_code == 200 and ok.json()["guidance"] == "新指引"
+
+
+def test_make_current(client, cast):
+    """Of an opportunity's solutions one is current; make-current moves the mark (and needs the
+    version, as every write)."""
+    opportunity = make_opportunity(cast, stage="solution")
+    first = make_solution(cast, opportunity=opportunity, title="方案一")
+    second = make_solution(cast, opportunity=opportunity, title="方案二")
+    first.refresh_from_db()
+    second.refresh_from_db()
+    current_before = {s.pk for s in Solution.objects.filter(opportunity=opportunity, is_current=True)}
+    assert len(current_before) == 1
+    target = second if first.pk in current_before else first
+    other = first if target is second else second
+    client.force_login(cast.engineer_b)  # another team: the solution does not exist for them
+    assert post(client, f"solutions/{target.pk}/make-current/", {}, target.version).status_code == 404
+    client.force_login(cast.engineer_a)
+    assert post(client, f"solutions/{target.pk}/make-current/", {}).status_code == 428
+    response = post(client, f"solutions/{target.pk}/make-current/", {}, target.version)
+    assert response.status_code == 200, response.content
+    assert response.json()["is_current"] is True
+    assert set(Solution.objects.filter(opportunity=opportunity, is_current=True).values_list("pk", flat=True)) == {
+        target.pk
+    }
+    other.refresh_from_db()
+    assert other.is_current is False

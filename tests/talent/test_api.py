@@ -195,6 +195,8 @@ def test_trainings_api(client, cast):
         == 412
     )
     assert count(client, f"talent-training-attendances/?training={training.pk}") == 2
+    detail = client.get(api(f"talent-training-attendances/{attendance_id}/"), HTTP_ACCEPT="application/json")
+    assert detail.status_code == 200 and detail.json()["passed"] is True
     client.force_login(cast.sales_a)
     assert (
         post(client, f"talent-training-attendances/{attendance_id}/score/", {"score": "1"}).status_code == 403
@@ -353,6 +355,11 @@ def test_promotions_api(client, cast):
     client.force_login(cast.manager)
     response = post(client, "talent-promotions/", data)
     assert response.status_code == 201 and response.json()["approved_by"] == cast.manager.pk
+    promotion_url = api(f"talent-promotions/{response.json()['id']}/")
+    assert client.get(promotion_url, HTTP_ACCEPT="application/json").json()["to_level"] == "intermediate"
+    client.force_login(cast.engineer_a2)  # another person's promotion: not theirs to see
+    assert client.get(promotion_url, HTTP_ACCEPT="application/json").status_code == 404
+    client.force_login(cast.manager)
     assert_refused(client, api("talent-promotions/"), data, fields=["to_level"], models=[Promotion], api=True)
     client.force_login(cast.engineer_a)
     assert count(client, "talent-promotions/") == 1
@@ -397,6 +404,13 @@ def test_award_api(client, cast):
         },
     )
     assert response.status_code == 201
+    nomination = client.get(api(f"talent-award-nominations/{response.json()['id']}/"), HTTP_ACCEPT="application/json")
+    assert nomination.status_code == 200 and nomination.json()["title"] == "案例B"
+    client.force_login(cast.nobody)  # the round is hidden from them, and so are its nominations
+    assert client.get(
+        api(f"talent-award-nominations/{response.json()['id']}/"), HTTP_ACCEPT="application/json"
+    ).status_code == 404
+    client.force_login(cast.engineer_b)
     assert_refused(
         client,
         api("talent-award-nominations/"),
