@@ -77,6 +77,9 @@ INSTALLED_APPS = [
     "presales.metrics",
     "presales.appraisal",
     "presales.talent",
+    "presales.knowledge",
+    "presales.forecast",
+    "presales.imports",
 ]
 
 MIDDLEWARE = [
@@ -317,7 +320,19 @@ CELERY_BEAT_SCHEDULE["support-sla-reminders"] = {
 
 # Apps added after the foundation keep their enum names and periodic jobs in `<app>/conf.py`
 # (plain data), merged here so that parallel work on several apps never edits this file.
-PRESALES_FRAGMENT_APPS = ("discovery", "solutions", "demos", "bids", "kpi", "metrics", "appraisal", "talent")
+PRESALES_FRAGMENT_APPS = (
+    "discovery",
+    "solutions",
+    "demos",
+    "bids",
+    "kpi",
+    "metrics",
+    "appraisal",
+    "talent",
+    "knowledge",
+    "forecast",
+    "imports",
+)
 for _app in PRESALES_FRAGMENT_APPS:
     _conf = importlib.import_module(f"presales.{_app}.conf")
     SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update(_conf.ENUM_NAME_OVERRIDES)
