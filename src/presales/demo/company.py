@@ -198,6 +198,8 @@ DEMO_MODULES = (
     ("talent", "presales.talent.demo"),
     ("kpi", "presales.kpi.demo"),
     ("appraisal", "presales.appraisal.demo"),
+    ("knowledge", "presales.knowledge.demo"),
+    ("forecast", "presales.forecast.demo"),
 )
 
 
