@@ -7,4 +7,4 @@ class KnowledgeConfig(AppConfig):
     label = "knowledge"
     verbose_name = _("Knowledge base")
     # Models whose change history is served by core.history (lower-case "app.model").
-    history_models: tuple[str, ...] = ()
+    history_models: tuple[str, ...] = ("knowledge.article",)

@@ -11,7 +11,7 @@ from .sources import customers, opportunities, poc, support
 
 
 def all_metrics() -> list[Metric]:
-    from .sources import bids, solutions, talent
+    from .sources import bids, knowledge, solutions, talent
 
     return [
         Metric(
@@ -184,13 +184,11 @@ def all_metrics() -> list[Metric]:
             label=_("Knowledge shares"),
             unit=Unit.COUNT,
             kind=Kind.COUNT,
-            description=_(
-                "Success cases and experience shared with colleagues. There is no knowledge base module "
-                "yet, so "
-                "this indicator is entered by hand."
-            ),
+            description=knowledge.DESCRIPTION,
             sources=("knowledge",),
-            requires=(),
+            requires=knowledge.REQUIRES,
+            compute_fn=knowledge.compute,
+            records_fn=knowledge.records,
         ),
         Metric(
             code="sales_trainings",

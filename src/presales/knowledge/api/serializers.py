@@ -1,0 +1,140 @@
+from django.utils.translation import gettext as _
+from rest_framework import serializers
+
+from presales.customers.choices import Industry
+from presales.opportunities.models import Opportunity
+from presales.solutions.models import Solution
+
+from ..choices import AccessLevel, ArticleKind
+from ..models import Article, Citation
+from ..rendering import render_markdown
+
+
+class ArticleListSerializer(serializers.ModelSerializer):
+    owner_name = serializers.CharField(source="owner.__str__", read_only=True)
+    tags = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Article
+        fields = ["id", "kind", "title", "industry", "product_line", "tags", "status", "access_level",
+                  "owner", "owner_name", "published_at", "updated_at", "version"]
+        read_only_fields = fields
+
+    def get_tags(self, obj) -> list[str]:
+        return [t.name for t in obj.tags.all()]
+
+
+class ArticleSerializer(ArticleListSerializer):
+    """Read: the article, its Markdown source and the sanitised HTML."""
+
+    body_html = serializers.SerializerMethodField()
+
+    class Meta(ArticleListSerializer.Meta):
+        fields = [*ArticleListSerializer.Meta.fields, "body", "body_html", "customer", "opportunity", "poc",
+                  "solution", "attachments", "team", "reviewer", "retired_at", "created_at"]
+        read_only_fields = fields
+
+    def get_body_html(self, obj) -> str:
+        return render_markdown(obj.body)
+
+
+class ArticleWriteSerializer(serializers.ModelSerializer):
+    """Write: what the author decides. Owner, team, status, reviewer and the index are the
+    services' business. Linked records must be visible to the writer."""
+
+    kind = serializers.ChoiceField(choices=ArticleKind.choices)
+    industry = serializers.ChoiceField(choices=Industry.choices, required=False, allow_blank=True)
+    access_level = serializers.ChoiceField(choices=AccessLevel.choices, required=False)
+    tags = serializers.ListField(child=serializers.CharField(max_length=40), required=False, max_length=12)
+    title = serializers.CharField(max_length=200)
+    body = serializers.CharField(max_length=100_000)
+
+    class Meta:
+        model = Article
+        fields = ["kind", "title", "body", "industry", "product_line", "tags", "access_level",
+                  "customer", "opportunity", "poc", "solution", "attachments"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from presales.customers.models import Customer
+        from presales.documents.models import Document
+        from presales.opportunities.models import Opportunity
+        from presales.poc.models import Poc
+        from presales.solutions.models import Solution
+
+        request = self.context.get("request")
+        if request is not None and request.user.is_authenticated:
+            user = request.user
+            self.fields["customer"].queryset = Customer.objects.visible_to(user)
+            self.fields["opportunity"].queryset = Opportunity.objects.visible_to(user)
+            self.fields["poc"].queryset = Poc.objects.visible_to(user)
+            self.fields["solution"].queryset = Solution.objects.visible_to(user)
+            self.fields["attachments"].child_relation.queryset = Document.objects.visible_to(user)
+        self.fields["attachments"].required = False
+
+
+class PublishSerializer(serializers.Serializer):
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+    version = serializers.IntegerField(required=False)
+
+
+class RetireSerializer(serializers.Serializer):
+    reason = serializers.CharField()
+    version = serializers.IntegerField(required=False)
+
+
+class CiteSerializer(serializers.Serializer):
+    opportunity = serializers.PrimaryKeyRelatedField(queryset=Opportunity.objects.none(), required=False, allow_null=True)
+    solution = serializers.PrimaryKeyRelatedField(queryset=Solution.objects.none(), required=False, allow_null=True)
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        user = request.user if request is not None else None
+        self.fields["opportunity"].queryset = Opportunity.objects.visible_to(user)
+        self.fields["solution"].queryset = Solution.objects.visible_to(user)
+
+    def validate(self, attrs):
+        if (attrs.get("opportunity") is None) == (attrs.get("solution") is None):
+            raise serializers.ValidationError({"opportunity": [_("Name either an opportunity or a solution.")]})
+        return attrs
+
+
+class CitationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Citation
+        fields = ["id", "article", "opportunity", "solution", "cited_by", "note", "created_at"]
+        read_only_fields = fields
+
+
+class SearchHitSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="article.pk")
+    kind = serializers.CharField(source="article.kind")
+    title = serializers.CharField(source="article.title")
+    industry = serializers.CharField(source="article.industry")
+    tags = serializers.SerializerMethodField()
+    published_at = serializers.DateTimeField(source="article.published_at")
+    rank = serializers.FloatField()
+    snippet = serializers.CharField(help_text="Escaped HTML with the matched words in <mark>.")
+
+    def get_tags(self, hit) -> list[str]:
+        return [t.name for t in hit.article.tags.all()]
+
+
+class SearchResultSerializer(serializers.Serializer):
+    query = serializers.CharField()
+    terms = serializers.ListField(child=serializers.CharField())
+    count = serializers.IntegerField()
+    page = serializers.IntegerField()
+    pages = serializers.IntegerField()
+    results = SearchHitSerializer(many=True, source="hits")
+
+
+class SimilarCaseSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="article.pk")
+    kind = serializers.CharField(source="article.kind")
+    title = serializers.CharField(source="article.title")
+    industry = serializers.CharField(source="article.industry")
+    score = serializers.FloatField()
+    terms = serializers.ListField(child=serializers.CharField(), help_text="The matched words (the reason).")

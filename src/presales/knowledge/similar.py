@@ -1,0 +1,130 @@
+"""Similar cases for an opportunity: TF-IDF (scikit-learn) over the segmented text of the published
+case articles (success and failure cases, retrospectives), cosine similarity with the
+opportunity's own text — its industry, name, description, competitors, requirement items, research
+notes and research report — segmented by the same tokenizer. Offline, no network.
+
+The fitted matrix is cached per process, keyed by the cases' (count, max(updated_at), max(pk)): a
+publication, an edit or a retirement changes the key and the next call refits (a few ms per
+thousand cases). The permission scope is applied in SQL (the ids the user may read), then only those
+rows of the matrix are scored. The reason of each match is the query words that weigh most in both
+texts.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+
+from django.db.models import Count, Max
+from django.utils import translation
+
+from . import segment
+from .choices import CASE_KINDS, ArticleStatus
+from .models import Article
+
+MIN_SCORE = 0.02
+_cache_lock = threading.Lock()
+_cache: dict = {}
+
+
+@dataclass
+class SimilarCase:
+    article: Article
+    score: float
+    terms: list[str]
+
+
+def _split(text: str) -> list[str]:
+    return text.split()
+
+
+def _corpus_key() -> tuple:
+    agg = Article.objects.filter(status=ArticleStatus.PUBLISHED, kind__in=CASE_KINDS).aggregate(
+        n=Count("pk"), last=Max("updated_at"), top=Max("pk")
+    )
+    return agg["n"], agg["last"], agg["top"]
+
+
+def fitted():
+    """(vectorizer, matrix, ids) for the current published cases, refitted when they changed."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    key = _corpus_key()
+    with _cache_lock:
+        if _cache.get("key") == key:
+            return _cache["model"]
+        rows = list(
+            Article.objects.filter(status=ArticleStatus.PUBLISHED, kind__in=CASE_KINDS)
+            .order_by("pk").values_list("pk", "search_tokens")
+        )
+        if not rows:
+            model = (None, None, [])
+        else:
+            vectorizer = TfidfVectorizer(tokenizer=_split, preprocessor=None, lowercase=False, token_pattern=None,
+                                         sublinear_tf=True, min_df=1)
+            matrix = vectorizer.fit_transform([tokens for _pk, tokens in rows])
+            model = (vectorizer, matrix, [pk for pk, _t in rows])
+        _cache["key"] = key
+        _cache["model"] = model
+        return model
+
+
+def opportunity_text(opportunity) -> str:
+    """What the opportunity is about, from what the system records: industry (its Chinese name,
+    twice, so that the industry weighs), name, description, competitors, requirement items,
+    research notes and the research report."""
+    from presales.customers.choices import Industry
+    from presales.discovery.models import RequirementItem, ResearchActivity, ResearchReport
+
+    parts = []
+    industry = opportunity.industry or getattr(opportunity.customer, "industry", "")
+    if industry in Industry.values:
+        with translation.override("zh-hans"):
+            label = str(Industry(industry).label)
+        parts += [label, label]
+    parts += [opportunity.name, opportunity.description, opportunity.competitors]
+    for title, description in RequirementItem.objects.filter(opportunity=opportunity).values_list("title", "description"):
+        parts += [title, description]
+    parts += list(ResearchActivity.objects.filter(opportunity=opportunity).values_list("notes", flat=True))
+    report = ResearchReport.objects.filter(opportunity=opportunity).values_list(
+        "summary", "pain_points", "findings").first()
+    if report:
+        parts += list(report)
+    return "\n".join(p for p in parts if p)
+
+
+def similar_to_text(text: str, user, *, limit: int = 5, exclude_opportunity_id: int | None = None) -> list[SimilarCase]:
+    vectorizer, matrix, ids = fitted()
+    if vectorizer is None:
+        return []
+    query = vectorizer.transform([" ".join(segment.tokenize(text))])
+    if query.nnz == 0:
+        return []
+    visible = Article.objects.visible_to(user).filter(status=ArticleStatus.PUBLISHED, kind__in=CASE_KINDS)
+    if exclude_opportunity_id:
+        visible = visible.exclude(opportunity_id=exclude_opportunity_id)
+    allowed = set(visible.values_list("pk", flat=True))
+    rows = [i for i, pk in enumerate(ids) if pk in allowed]
+    if not rows:
+        return []
+    sub = matrix[rows]
+    scores = (sub @ query.T).toarray().ravel()
+    order = [i for i in scores.argsort()[::-1] if scores[i] >= MIN_SCORE][:limit]
+    if not order:
+        return []
+    vocabulary = vectorizer.get_feature_names_out()
+    q = query.toarray().ravel()
+    picked = {ids[rows[i]]: (float(scores[i]), sub[i].toarray().ravel()) for i in order}
+    articles = Article.objects.select_related("owner").prefetch_related("tags").in_bulk(list(picked))
+    result = []
+    for pk, (score, doc) in sorted(picked.items(), key=lambda kv: -kv[1][0]):
+        weight = q * doc
+        top = [vocabulary[j] for j in weight.argsort()[::-1][:5] if weight[j] > 0]
+        result.append(SimilarCase(articles[pk], round(score, 4), top))
+    return result
+
+
+def similar_cases(opportunity, user, limit: int = 5) -> list[SimilarCase]:
+    """The published cases most similar to the opportunity that the user may read (its own cases
+    left out), best first, with the matched words as the reason."""
+    return similar_to_text(opportunity_text(opportunity), user, limit=limit, exclude_opportunity_id=opportunity.pk)
