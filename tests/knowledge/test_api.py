@@ -92,4 +92,4 @@ def test_publish_retire_cite_actions(client, cast, draft):
     client.force_login(cast.engineer_a)
     assert_refused(client, retire, {"version": draft.version}, fields=["reason"], models=[Article], api=True)
     check_access(client, cast, retire, method="post", data={"version": draft.version, "reason": "过时"},
-                 permitted=["engineer_a"], forbidden=["engineer_a2"], hidden=["engineer_b"], api=True)
+                 permitted=["engineer_a"], forbidden=["engineer_a2", "engineer_b", "nobody"], api=True)

@@ -54,7 +54,7 @@ def test_ranking_order_on_a_fixed_corpus(cast):
     make_article(cast, title="工业视觉缺陷检测方案", body="产线视觉检测，漏检率与误检率。", kind=ArticleKind.TEMPLATE)
     make_article(cast, title="储能项目交付总结", body="项目中一次出现高温告警，已处理。")
     make_article(cast, title="BMS高温误报专题", body="高温误报的成因、高温误报的排查与高温误报率统计。")
-    make_article(cast, title="储能电站运维FAQ", body="储能电站高温季节的巡检要点；误报告警如何确认。", kind=ArticleKind.FAQ)
+    make_article(cast, title="储能电站运维FAQ", body="储能电站高温季节巡检要点，以及误报如何确认。", kind=ArticleKind.FAQ)
     result = search(cast.engineer_a, "高温误报")
     assert titles(result) == ["BMS高温误报专题", "储能电站运维FAQ", "储能项目交付总结"]
     assert result.count == 3

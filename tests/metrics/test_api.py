@@ -22,7 +22,7 @@ def test_list_and_retrieve_definitions(client, cast):
     data = client.get(url, HTTP_ACCEPT="application/json").json()
     assert len(data) == 15
     by_code = {m["code"]: m for m in data}
-    assert by_code["knowledge_shares"]["available"] is False
+    assert by_code["knowledge_shares"]["available"] is True
     assert by_code["conversion_rate"]["available"] is True
     assert by_code["conversion_rate"]["unit"] == "percent"
     detail = client.get(reverse("metrics-detail", args=["complaints"])).json()
@@ -71,7 +71,7 @@ def test_compute_refusals(client, cast):
     assert client.get(base + "?start=garbage").status_code == 400
     assert client.get(base + "?user=abc").status_code == 400
     assert client.get(base + "?user=999999").status_code == 404
-    assert client.get(reverse("metrics-compute", args=["knowledge_shares"])).status_code == 404
+    assert client.get(reverse("metrics-compute", args=["knowledge_shares"])).status_code == 200
     assert client.get(reverse("metrics-compute", args=["nope"])).status_code == 404
 
 
@@ -87,7 +87,7 @@ def test_values_of_a_person(client, cast, data):
     )
     client.force_login(cast.lead_a)
     values = {row["code"]: row for row in client.get(url).json()}
-    assert "knowledge_shares" not in values
+    assert "knowledge_shares" in values
     assert values["conversion_rate"]["value"] == "50.00"
     assert values["complaints"]["value"] == "1.00"
     assert values["customer_satisfaction"]["value"] is None

@@ -47,14 +47,11 @@ def test_every_metric_is_described():
         assert str(metric.unit_label)
 
 
-def test_knowledge_shares_is_not_available():
-    assert not is_available("knowledge_shares")
+def test_knowledge_shares_is_computed_from_the_knowledge_base():
+    # Entered by hand until the knowledge app existed; now computed (tests/knowledge/test_loop.py).
+    assert is_available("knowledge_shares")
+    assert "knowledge_shares" in {m.code for m in available_metrics()}
     assert not is_available("no_such_metric")
-    assert "knowledge_shares" not in {m.code for m in available_metrics()}
-    with pytest.raises(MetricUnavailable):
-        METRICS["knowledge_shares"].compute([1], START, END)
-    with pytest.raises(MetricUnavailable):
-        METRICS["knowledge_shares"].records(None, START, END)
 
 
 def test_the_core_metrics_are_available():

@@ -17,11 +17,11 @@ class SegmentTermAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        segment.reload_terms()
+        segment.terms_changed()
 
     def delete_model(self, request, obj):
         super().delete_model(request, obj)
-        segment.reload_terms()
+        segment.terms_changed()
 
 
 @admin.register(Tag)

@@ -7,8 +7,9 @@ searches), so both sides always agree on what a word is. Search mode (`cut_for_s
 sub-words of long words too (电池管理系统 → 电池, 管理, 系统, 电池管理系统), so a query for a part
 of a compound finds it.
 
-Dictionary changes reach a running process at most `RELOAD_SECONDS` later (the admin reloads its
-own process at once); indexed articles keep their old tokens until `presales knowledge_reindex`.
+Dictionary changes made in the admin reach the admin's process at once and the others within
+CHECK_SECONDS (a version kept in the shared cache; no database query on the request path); indexed
+articles keep their old tokens until `presales knowledge_reindex`.
 """
 
 from __future__ import annotations
@@ -24,7 +25,6 @@ from django.conf import settings
 log = logging.getLogger(__name__)
 
 TERMS_FILE = Path(__file__).with_name("data") / "terms.txt"
-RELOAD_SECONDS = 60
 # Words too common to say anything about an article (kept short on purpose: a query of one of
 # these alone still finds nothing rather than everything).
 STOPWORDS = frozenset(
@@ -33,11 +33,14 @@ STOPWORDS = frozenset(
 )
 _WORD = re.compile(r"\w", re.UNICODE)
 
+VERSION_KEY = "knowledge:segment-terms-version"
+CHECK_SECONDS = 5
+
 _lock = threading.Lock()
 _tokenizer = None
 _added: set[str] = set()
+_applied_version = None
 _checked_at = 0.0
-_signature: tuple | None = None
 
 
 def _new_tokenizer():
@@ -65,21 +68,28 @@ def file_terms() -> list[tuple[str, int | None, str | None]]:
     return terms
 
 
-def _db_terms() -> tuple[tuple, list[tuple[str, int | None, str | None]]]:
-    """The admin-edited terms and a signature that changes whenever they change."""
+def _db_terms() -> list[tuple[str, int | None, str | None]]:
+    """The admin-edited terms (none before the table exists: first migrate, a fresh database)."""
     from django.db import DatabaseError
-    from django.db.models import Count, Max
 
     from .models import SegmentTerm
 
     try:
-        active = SegmentTerm.objects.filter(active=True)
-        agg = SegmentTerm.objects.aggregate(n=Count("pk"), last=Max("updated_at"))
-        signature = (agg["n"], agg["last"])
-        rows = [(t.word, t.frequency, t.tag or None) for t in active.only("word", "frequency", "tag")]
-    except DatabaseError:  # table not migrated yet (first migrate, a fresh test database)
-        return (None,), []
-    return signature, rows
+        return [(t.word, t.frequency, t.tag or None)
+                for t in SegmentTerm.objects.filter(active=True).only("word", "frequency", "tag")]
+    except DatabaseError:
+        return []
+
+
+def _shared_version():
+    """The dictionary's version as the shared cache knows it (None if unknown or the cache is down:
+    then this process keeps what it has)."""
+    from django.core.cache import cache
+
+    try:
+        return cache.get(VERSION_KEY)
+    except Exception:  # noqa: BLE001 - the cache is an optimisation
+        return None
 
 
 def _apply(tokenizer, terms) -> None:
@@ -92,32 +102,45 @@ def _apply(tokenizer, terms) -> None:
     _added = wanted
 
 
-def reload_terms(force: bool = True) -> None:
+def reload_terms() -> None:
     """Apply the dictionary file and the admin's terms to this process's tokenizer."""
-    global _checked_at, _signature
+    global _applied_version, _checked_at
     tokenizer = get_tokenizer(check=False)
     with _lock:
-        signature, rows = _db_terms()
-        if not force and signature == _signature:
-            _checked_at = time.monotonic()
-            return
-        _apply(tokenizer, [*file_terms(), *rows])
-        _signature = signature
+        _apply(tokenizer, [*file_terms(), *_db_terms()])
+        _applied_version = _shared_version()
         _checked_at = time.monotonic()
 
 
+def terms_changed() -> None:
+    """Called after the admin's terms changed: this process reloads now, the others at their next
+    check (they compare the version kept in the shared cache, at most every CHECK_SECONDS)."""
+    import uuid
+
+    from django.core.cache import cache
+
+    try:
+        cache.set(VERSION_KEY, uuid.uuid4().hex, None)
+    except Exception:  # noqa: BLE001 - without a cache, other processes pick it up on restart
+        pass
+    reload_terms()
+
+
 def get_tokenizer(check: bool = True):
-    """The process's tokenizer (loaded on first use, about a second), its dictionary current to
-    within RELOAD_SECONDS."""
-    global _tokenizer
+    """The process's tokenizer, loaded on first use (about a second) with the file's and the
+    admin's terms."""
+    global _tokenizer, _checked_at
     if _tokenizer is None:
         with _lock:
             if _tokenizer is None:
                 tokenizer = _new_tokenizer()
-                _apply(tokenizer, file_terms())
+                _apply(tokenizer, [*file_terms(), *_db_terms()])
                 _tokenizer = tokenizer
-    if check and time.monotonic() - _checked_at > RELOAD_SECONDS:
-        reload_terms(force=False)
+    if check and time.monotonic() - _checked_at > CHECK_SECONDS:
+        _checked_at = time.monotonic()
+        version = _shared_version()
+        if version is not None and version != _applied_version:
+            reload_terms()
     return _tokenizer
 
 

@@ -144,9 +144,9 @@ def article_create(
 def article_update(*, actor, article: Article, expected_version: int | None, **changes) -> Article:
     """Edit the content, classification, links or access of a draft or published article."""
     article = Article.objects.select_for_update().get(pk=article.pk)
-    check_version(article, expected_version)
     if not permissions.can_edit(actor, article):
         raise PermissionDenied(_("You may not edit this article."))
+    check_version(article, expected_version)
     current = {f: getattr(article, f) for f in ("kind", "title", "body", "access_level", *LINK_FIELDS)}
     data = {**current, "tags": [t.name for t in article.tags.all()], **changes}
     errors = FieldErrors()
@@ -180,11 +180,11 @@ def article_publish(*, actor, article: Article, expected_version: int | None = N
     """A reviewer (the team's lead or a manager) publishes a draft: from now on it is found and
     matched, and it counts for its owner's knowledge shares."""
     article = Article.objects.select_for_update().get(pk=article.pk)
-    check_version(article, expected_version)
     if article.status != ArticleStatus.DRAFT:
         raise TransitionRefused(_("Only a draft can be published."), reasons=[_("The article is not a draft.")])
     if not permissions.can_review(actor, article):
         raise PermissionDenied(_("Only the team's lead or a manager publishes articles."))
+    check_version(article, expected_version)
     article.status = ArticleStatus.PUBLISHED
     article.reviewer = actor
     article.published_at = timezone.now()
@@ -198,14 +198,14 @@ def article_publish(*, actor, article: Article, expected_version: int | None = N
 def article_retire(*, actor, article: Article, reason: str, expected_version: int | None = None) -> Article:
     """Take an outdated article out of search and matching (it stays readable, with its history)."""
     article = Article.objects.select_for_update().get(pk=article.pk)
-    check_version(article, expected_version)
-    reason = (reason or "").strip()
-    if not reason:
-        raise DomainError(_("Say why the article is retired."), code="required", field="reason")
     if article.status != ArticleStatus.PUBLISHED:
         raise TransitionRefused(_("Only a published article can be retired."), reasons=[_("The article is not published.")])
     if not permissions.can_retire(actor, article):
         raise PermissionDenied(_("You may not retire this article."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(_("Say why the article is retired."), code="required", field="reason")
+    check_version(article, expected_version)
     article.status = ArticleStatus.RETIRED
     article.retired_at = timezone.now()
     save_fields(article, ["status", "retired_at"])
@@ -220,9 +220,9 @@ def citation_add(*, actor, article: Article, opportunity=None, solution=None, no
     from presales.opportunities.models import Opportunity
     from presales.solutions.models import Solution
 
-    if not Article.objects.visible_to(actor).filter(pk=article.pk).exists():
+    if not permissions.can_create(actor) or not Article.objects.visible_to(actor).filter(pk=article.pk).exists():
         raise PermissionDenied(_("You may not cite this article."))
-    if not permissions.can_cite(actor, article):
+    if article.status != ArticleStatus.PUBLISHED:
         raise TransitionRefused(_("Only a published article can be cited."), reasons=[_("The article is not published.")])
     if (opportunity is None) == (solution is None):
         raise DomainError(_("Choose the opportunity or the solution that uses the article."), field="opportunity")
