@@ -56,7 +56,7 @@ def test_retrospective_becomes_a_prefilled_case_and_the_metric_counts_it(client,
         return int(metric.compute([pk], since, until)[pk].value or 0)
 
     assert value(cast.engineer_a.pk) == 0  # a draft does not count
-    services.article_publish(actor=cast.manager, article=article)
+    article = services.article_publish(actor=cast.manager, article=article)
     assert value(cast.engineer_a.pk) == 1
     other = make_opportunity(cast, lead=cast.engineer_a2)
     services.citation_add(actor=cast.engineer_a2, article=article, opportunity=other)

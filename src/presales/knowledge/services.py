@@ -240,8 +240,8 @@ def citation_add(*, actor, article: Article, opportunity=None, solution=None, no
             )
     except IntegrityError:  # a concurrent click cited it first
         return Citation.objects.get(article=article, opportunity=opportunity, solution=solution)
-    target = opportunity or solution
-    _event(article, actor, EventAction.CITED, note=str(target))
+    # No name in the event: the article's readers may not be allowed to see the citing record.
+    _event(article, actor, EventAction.CITED)
     return citation
 
 

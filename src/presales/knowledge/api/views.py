@@ -111,6 +111,8 @@ class ArticleViewSet(WritableScopedViewSet):
     def cite(self, request, pk=None):
         """Record that an opportunity or a solution uses this article."""
         article = self.get_object()
+        if not permissions.can_create(request.user):
+            raise PermissionDenied(_("You may not cite this article."))
         serializer = CiteSerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
         citation = services.citation_add(actor=request.user, article=article, **serializer.validated_data)
