@@ -85,7 +85,7 @@ def test_a_metric_whose_app_or_model_or_field_is_missing_is_not_available():
         return Metric(**base)
 
     assert fake().is_available()
-    assert not fake(sources=("knowledge",)).is_available()
+    assert not fake(sources=("nosuchapp",)).is_available()
     assert not fake(requires=(("customers.NoSuchModel", ()),)).is_available()
     assert not fake(requires=(("nosuchapp.Model", ()),)).is_available()
     assert not fake(requires=(("customers.Complaint", ("no_such_field",)),)).is_available()
@@ -105,6 +105,9 @@ def test_compute_many_skips_unknown_and_unavailable_codes(cast):
     assert result == {
         ("complaints", cast.engineer_a.pk): MetricValue(Decimal(1), 1, None, 1),
         ("complaints", cast.engineer_b.pk): MetricValue(Decimal(0), 0, None, 0),
+        # computed since the knowledge base exists (nothing published here)
+        ("knowledge_shares", cast.engineer_a.pk): MetricValue(Decimal(0), 0, None, 0),
+        ("knowledge_shares", cast.engineer_b.pk): MetricValue(Decimal(0), 0, None, 0),
     }
     assert compute_many(["complaints"], [], START, END) == {}
 
