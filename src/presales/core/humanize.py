@@ -70,7 +70,12 @@ def natural_duration(start, end=None, depth: int = 2) -> str:
             break
     if not parts:
         return _unit("minute", 0)
-    return pgettext("separator between the units of a duration", ", ").join(parts)
+    if len(parts) == 1:
+        return parts[0]
+    return pgettext("a duration in two units", "%(larger)s, %(smaller)s") % {
+        "larger": parts[0],
+        "smaller": parts[1],
+    }
 
 
 def _decimal(value) -> Decimal | None:
