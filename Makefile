@@ -45,17 +45,21 @@ browser:
 
 run: install
 	@scripts/ensure-browser.sh || true
-	@export DEBUG=1; set -e; \
-	$(UV) run presales migrate --noinput; \
+	@export DEBUG=1 PRESALES_DEMO=1 PRESALES_BASE_URL="http://$(HOST):$(PORT)" \
+	  EMAIL_BACKEND=$${EMAIL_BACKEND:-django.core.mail.backends.filebased.EmailBackend} \
+	  EMAIL_FILE_PATH=$${EMAIL_FILE_PATH:-$(CURDIR)/var/mail}; set -e; \
+	$(UV) run presales migrate --noinput -v 0; \
 	$(UV) run presales demo_data --if-empty; \
 	echo; \
 	echo "================================================================"; \
 	echo "  售前管理系统 is running at  http://$(HOST):$(PORT)/"; \
-	echo "  Demo login:  user demo  /  password demo12345"; \
+	echo "  Demo logins (password demo12345): demo 售前经理, zhoujianguo 部门负责人,"; \
+	echo "  engineer 售前工程师, sales 销售, liuyang 考核委员会 — also listed on the login page."; \
+	echo "  E-mail is written to $$EMAIL_FILE_PATH, not sent."; \
 	echo "  Stop with Ctrl+C."; \
 	echo "================================================================"; \
 	echo; \
-	exec $(UV) run presales runserver $(HOST):$(PORT)
+	exec $(UV) run presales runserver --skip-checks $(HOST):$(PORT)
 
 # pytest exit code 5 means "no tests collected": that is a failure, not a success.
 define PYTEST

@@ -10,6 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from django.utils.translation import gettext_lazy
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 REPO_DIR = PACKAGE_DIR.parent.parent
@@ -120,6 +121,8 @@ TEMPLATES = [
     }
 ]
 FORM_RENDERER = "presales.core.forms.BootstrapFormRenderer"
+# A styled, translated page with a way back (templates 403_csrf.html, 403.html, 404.html, 500.html).
+CSRF_FAILURE_VIEW = "presales.core.views.csrf_failure"
 
 # --- Database -------------------------------------------------------------------------------------
 DATABASE_URL = os.environ.get("DATABASE_URL", f"sqlite:///{DATA_DIR / 'presales.sqlite3'}")
@@ -353,6 +356,16 @@ if env_bool("BEHIND_TLS_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# Where the file-based e-mail backend writes (`make run` sends the demo's e-mail there, not to the
+# terminal).
+EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(DATA_DIR / "mail"))
+# Amounts in lists and boards: "wan" (万元, the default) or "yuan" (exact); detail pages and exports
+# always show the exact amount.
+PRESALES_LIST_AMOUNT_UNIT = os.environ.get("PRESALES_LIST_AMOUNT_UNIT", "wan")
+# The empty choice of every filter select (django-filter): 全部, not "---------".
+FILTERS_EMPTY_CHOICE_LABEL = gettext_lazy("All")
+# Demo mode (`make run`): the login page lists the demo logins of each role.
+PRESALES_DEMO = env_bool("PRESALES_DEMO", False)
 PRESALES_BASE_URL = os.environ.get("PRESALES_BASE_URL", "http://127.0.0.1:8000")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "presales@localhost")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")

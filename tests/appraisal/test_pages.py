@@ -160,7 +160,17 @@ def test_appraisal_detail_access_and_hidden_scores(client, cast, committee, appr
     client.force_login(cast.engineer_a)
     body = client.get(url("detail", appraisal.pk)).content.decode()
     assert "data-final" not in body  # the employee waits for the publication
-    assert client.get(url("export", appraisal.pk)).status_code == 403
+    # Before publication the employee's export and print list the indicators and weights, no scores.
+    appraisal.refresh_from_db()
+    response = client.get(url("export", appraisal.pk))
+    assert response.status_code == 200
+    ws = load_workbook(io.BytesIO(response.content)).active
+    texts = [str(c.value) for row in ws.iter_rows() for c in row if c.value is not None]
+    assert any("工作表现" in t for t in texts) and any("委员会发布结果后" in t for t in texts)
+    assert str(appraisal.weighted_total) not in texts and "加权总分" not in texts
+    body = client.get(url("print", appraisal.pk)).content.decode()
+    assert 'data-testid="plan-sheet"' in body and "data-final" not in body
+    assert body.count("data-indicator=") == appraisal.scores.count() > 0
     client.force_login(cast.lead_a)
     body = client.get(url("detail", appraisal.pk)).content.decode()
     assert "data-final" in body and "工作表现" in body

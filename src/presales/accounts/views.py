@@ -1,9 +1,11 @@
+from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.views.generic import ListView, TemplateView
 
 from .filtersets import PeopleFilterSet
 from .forms import LoginForm
+from .models import User
 from .selectors import people_directory
 
 
@@ -11,6 +13,22 @@ class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     form_class = LoginForm
     redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["demo_logins"] = demo_logins() if settings.PRESALES_DEMO else []
+        return ctx
+
+
+def demo_logins() -> list[tuple[str, str, str, str]]:
+    """(username, role, display name, password) of the demo company's logins that exist and are active."""
+    from presales.demo.company import DEMO_PASSWORD, LOGINS
+
+    names = [n for n, _ in LOGINS]
+    users = {u.username: u for u in User.objects.filter(username__in=names, is_active=True)}
+    return [
+        (name, role.label, users[name].display_name, DEMO_PASSWORD) for name, role in LOGINS if name in users
+    ]
 
 
 class ProfileView(LoginRequiredMixin, TemplateView):

@@ -76,8 +76,8 @@ def _enter(appraisal, actor, source, rng, quality):
             continue
         values[ind.pk] = _value(ind, rng, max(0.0, min(1.0, quality + rng.uniform(-0.15, 0.15))))
     summary = {
-        Source.SELF: "本期按计划完成售前支持任务,重点项目方案按时交付。",
-        Source.SUPERVISOR: "工作积极,方案质量稳定;需加强客户回访的及时性。",
+        Source.SELF: "本期按计划完成售前支持任务，重点项目方案按时交付。",
+        Source.SUPERVISOR: "工作积极，方案质量稳定；需加强客户回访的及时性。",
     }.get(source)
     return services.entries_save(
         actor=actor, appraisal=appraisal, source=source, values=values, summary=summary
@@ -116,7 +116,7 @@ def _walk(appraisal, target, *, committee, rng, quality, peers):
         return a
     if target == Step.APPEALED:
         return services.appraisal_move(
-            actor=a.employee, appraisal=a, to_status=Step.APPEALED, reason="客户满意度调查样本过少,申请复核。"
+            actor=a.employee, appraisal=a, to_status=Step.APPEALED, reason="客户满意度调查样本过少，申请复核。"
         )
     return services.appraisal_move(actor=a.employee, appraisal=a, to_status=Step.ACKNOWLEDGED)
 
@@ -192,13 +192,13 @@ def build(rng, opportunities, users) -> dict[str, int]:
                 actor=a.employee,
                 appraisal=a,
                 to_status=Step.APPEALED,
-                reason="本季度参与的两个投标项目未计入,申请复核。",
+                reason="本季度参与的两个投标项目未计入，申请复核。",
             )
             services.appeal_answer(
                 actor=committee,
                 appraisal=a,
                 outcome=AppealOutcome.REJECTED,
-                answer="经核实,两个投标项目均在下季度截止,按规则计入下季度。",
+                answer="经核实，两个投标项目均在下季度截止，按规则计入下季度。",
             )
             a.refresh_from_db()
         services.appraisal_move(actor=a.employee, appraisal=a, to_status=Step.ACKNOWLEDGED)

@@ -25,7 +25,10 @@ def _num(value):
     return float(value) if value is not None else None
 
 
-def score_sheet_xlsx(appraisal) -> bytes:
+def score_sheet_xlsx(appraisal, *, show_scores: bool = True) -> bytes:
+    """The score sheet. Without `show_scores` (the employee before publication) it lists what the
+    employee may see: the indicators, their weights and scoring rules, and the own self-assessment
+    summary; values, points, totals and the supervisor's comment stay blank until publication."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
     from openpyxl.utils import get_column_letter
@@ -127,18 +130,25 @@ def score_sheet_xlsx(appraisal) -> bytes:
                 f"{s.code} {s.name}",
                 _num(s.weight),
                 _rule_text(s),
-                _num(s.value),
-                _num(s.points),
-                _num(s.weighted),
-                s.explanation,
+                _num(s.value) if show_scores else "",
+                _num(s.points) if show_scores else "",
+                _num(s.weighted) if show_scores else "",
+                s.explanation if show_scores else "",
             ]
             for col, value in enumerate(values, start=1):
                 cell = ws.cell(row=row, column=col, value=value)
                 cell.border, cell.alignment = box, wrap
             row += 1
-        subtotal = sum((r.weighted or 0) for r in rows)
-        ws.cell(row=row, column=6, value=_("Subtotal")).font = bold
-        ws.cell(row=row, column=7, value=_num(subtotal)).font = bold
+        if show_scores:
+            subtotal = sum((r.weighted or 0) for r in rows)
+            ws.cell(row=row, column=6, value=_("Subtotal")).font = bold
+            ws.cell(row=row, column=7, value=_num(subtotal)).font = bold
+        row += 2
+
+    if not show_scores:
+        note = _("The scores appear on this sheet once the committee publishes the result.")
+        ws.cell(row=row, column=1, value=note).font = bold
+        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=8)
         row += 2
 
     totals = [
@@ -148,11 +158,11 @@ def score_sheet_xlsx(appraisal) -> bytes:
         (_("Grade"), appraisal.grade or "—"),
         (_("Bonus coefficient"), _num(appraisal.bonus_coefficient)),
     ]
-    for label, value in totals:
+    for label, value in totals if show_scores else []:
         ws.cell(row=row, column=6, value=label).font = bold
         ws.cell(row=row, column=7, value=value).font = bold
         row += 1
-    for adj in appraisal.adjustments.all():
+    for adj in appraisal.adjustments.all() if show_scores else []:
         ws.cell(
             row=row,
             column=2,
@@ -165,7 +175,7 @@ def score_sheet_xlsx(appraisal) -> bytes:
         ws.cell(row=row, column=2, value=appraisal.self_summary).alignment = wrap
         ws.merge_cells(start_row=row, start_column=2, end_row=row, end_column=8)
         row += 1
-    if appraisal.supervisor_comment:
+    if appraisal.supervisor_comment and show_scores:
         ws.cell(row=row, column=1, value=_("Supervisor's comment")).font = bold
         ws.cell(row=row, column=2, value=appraisal.supervisor_comment).alignment = wrap
         ws.merge_cells(start_row=row, start_column=2, end_row=row, end_column=8)

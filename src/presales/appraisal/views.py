@@ -582,10 +582,12 @@ class PrintView(AppraisalDetailView):
 
 class ExportView(AppraisalMixin, View):
     def get(self, request, pk):
+        # Everyone who may open the appraisal may export it; before publication the employee gets
+        # the sheet without values and scores (what the detail page shows him).
         appraisal = self.get_appraisal()
-        if not permissions.can_see_scores(request.user, appraisal):
-            raise PermissionDenied
-        content = exports.score_sheet_xlsx(appraisal)
+        content = exports.score_sheet_xlsx(
+            appraisal, show_scores=permissions.can_see_scores(request.user, appraisal)
+        )
         response = HttpResponse(content, content_type=exports.XLSX)
         filename = exports.filename(appraisal)
         response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"

@@ -163,3 +163,11 @@ class FormPageMixin:
             intro=self.get_intro(),
         )
         return ctx
+
+
+def csrf_failure(request, reason: str = ""):
+    """CSRF_FAILURE_VIEW: a styled, translated page with a way back instead of Django's bare one."""
+    from django.http import HttpResponseForbidden
+    from django.template.loader import render_to_string
+
+    return HttpResponseForbidden(render_to_string("403_csrf.html", {"reason": reason}))

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from presales.accounts.models import Team, User
-from presales.core.forms import DateInput
+from presales.core.forms import FILTER_EMPTY_LABEL, DateInput, SwitchInput
 
 from .choices import (
     Channel,
@@ -35,7 +35,7 @@ class CustomerFilterSet(django_filters.FilterSet):
     presales_owner = django_filters.ModelChoiceFilter(
         label=_("Presales owner"), queryset=User.objects.filter(is_active=True)
     )
-    mine = django_filters.BooleanFilter(label=_("Only mine"), method="only_mine")
+    mine = django_filters.BooleanFilter(label=_("Only mine"), method="only_mine", widget=SwitchInput)
 
     class Meta:
         model = Customer
@@ -73,7 +73,7 @@ class YesNoSelect(forms.NullBooleanSelect):
 
     def __init__(self, attrs=None, *, only_yes: bool = False):
         super().__init__(attrs)
-        choices = [("", "---------"), ("true", _("Yes"))]
+        choices = [("", FILTER_EMPTY_LABEL), ("true", _("Yes"))]
         if not only_yes:
             choices.append(("false", _("No")))
         self.choices = choices

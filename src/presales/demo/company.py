@@ -151,11 +151,15 @@ FIRST_MEMBER_ROLES = {
     "solutions": [RoleCode.INDUSTRY_EXPERT, RoleCode.PRESALES_ENGINEER],
     "energy": [RoleCode.SOLUTION_ARCHITECT, RoleCode.PRESALES_ENGINEER],
 }
+# The demo logins, one per role (printed by `presales demo_data`, listed on the login page in demo
+# mode and in the README): (username, role).
 LOGINS = [
-    ("demo", "presales manager 售前经理 (sees everything)"),
-    ("engineer", "presales engineer 售前工程师, 华东售前一组"),
-    ("sales", "sales 销售, 销售部"),
-    ("admin", "administrator 系统管理员 (admin site)"),
+    ("demo", RoleCode.PRESALES_MANAGER),
+    ("zhoujianguo", RoleCode.DEPARTMENT_HEAD),
+    ("engineer", RoleCode.PRESALES_ENGINEER),
+    ("sales", RoleCode.SALES),
+    ("liuyang", RoleCode.COMMITTEE),
+    ("admin", RoleCode.ADMIN),
 ]
 
 STAGE_DAYS = {  # days spent in a stage before the next move (min, max)

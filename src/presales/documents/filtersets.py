@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from presales.accounts.models import User
-from presales.core.forms import DateInput
+from presales.core.forms import DateInput, SwitchInput
 
 from .choices import AccessLevel, AccessRequestStatus, DocumentStatus
 from .models import AccessRequest, Document, DocumentCategory
@@ -80,7 +80,7 @@ class DocumentFilterSet(django_filters.FilterSet):
 
 class AccessRequestFilterSet(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(label=_("Status"), choices=AccessRequestStatus.choices)
-    mine = django_filters.BooleanFilter(label=_("Only my requests"), method="only_mine")
+    mine = django_filters.BooleanFilter(label=_("Only my requests"), method="only_mine", widget=SwitchInput)
 
     class Meta:
         model = AccessRequest

@@ -77,7 +77,7 @@ def build(rng, opportunities, users) -> dict[str, int]:
     # AHP-derived weights, dimension by dimension
     if eng is not None:
         ahp_scheme = services.scheme_copy(actor=actor, scheme=eng, code="SCH-ENG-AHP",
-                                          name="售前工程师考核方案(AHP 权重)")
+                                          name="售前工程师考核方案（AHP 权重）")
         services.scheme_update(actor=actor, scheme=ahp_scheme, expected_version=ahp_scheme.version,
                                description="四维度权重同种子 002;维度内指标权重由层次分析法两两比较得出。")
         for dimension, judgements in AHP_JUDGEMENTS.items():
@@ -96,16 +96,16 @@ def build(rng, opportunities, users) -> dict[str, int]:
         counts["schemes"] += 1
 
     # a draft that does not add up yet
-    draft = services.scheme_create(actor=actor, name="解决方案架构师考核方案(草稿)", code="SCH-SA-DRAFT",
+    draft = services.scheme_create(actor=actor, name="解决方案架构师考核方案（草稿）", code="SCH-SA-DRAFT",
                                    position="解决方案架构师",
-                                   description="正在讨论:方案质量与评审通过率的权重。")
+                                   description="正在讨论：方案质量与评审通过率的权重。")
     for code, weight in (("KPI-P04", "40"), ("KPI-P05", "30"), ("KPI-P01", "20")):
         services.scheme_item_add(actor=actor, scheme=draft, indicator=Indicator.objects.get(code=code), weight=weight)
     counts["schemes"] += 1
 
     # last year's manager form, retired
     if mgr is not None:
-        old = services.scheme_copy(actor=actor, scheme=mgr, code="SCH-MGR-2025", name="售前经理绩效考核评分表(2025 版)")
+        old = services.scheme_copy(actor=actor, scheme=mgr, code="SCH-MGR-2025", name="售前经理绩效考核评分表（2025 版）")
         old.refresh_from_db()
         old = services.scheme_activate(actor=actor, scheme=old, expected_version=old.version)
         services.scheme_retire(actor=actor, scheme=old, expected_version=old.version)
@@ -117,27 +117,27 @@ def build(rng, opportunities, users) -> dict[str, int]:
         indicator = Indicator.objects.get(code=code)
         if not IndicatorReview.objects.filter(indicator=indicator, quarter=quarter).exists():
             services.indicator_review(actor=actor, indicator=indicator, quarter=quarter, decision="keep",
-                                      reason=rng.choice(["指标仍能有效区分绩效,数据来源稳定。", "与战略目标一致,继续保留。"]))
+                                      reason=rng.choice(["指标仍能有效区分绩效，数据来源稳定。", "与战略目标一致，继续保留。"]))
             counts["indicator reviews"] += 1
     lagging = services.indicator_create(
         actor=actor, code="KPI-X01", name="传统方案数量", dimension="results", data_source="manual",
         rule_type="achievement", rule_params={"target": 6, "ceiling_pct": 100}, max_points=Decimal(10),
-        definition="考核期内提交的标准化方案份数(滞后指标,种子 001 举例应替换)。", unit="份",
+        definition="考核期内提交的标准化方案份数（滞后指标，种子 001 举例应替换）。", unit="份",
     )
     successor = services.indicator_create(
         actor=actor, code="KPI-P07", name="防错设计检查点覆盖率", dimension="process", data_source="manual",
         rule_type="achievement", rule_params={"target": 100, "ceiling_pct": 100}, max_points=Decimal(10),
-        definition="方案中覆盖防错设计检查点的比例(种子 001:客户投诉率上升时及时增加)。", unit="%",
+        definition="方案中覆盖防错设计检查点的比例（种子 001：客户投诉率上升时及时增加）。", unit="%",
     )
     services.indicator_review(actor=actor, indicator=lagging, quarter=quarter, decision="replace",
-                              reason="传统方案数量只反映数量不反映质量,以防错设计检查点覆盖率替换。", replaced_by=successor)
+                              reason="传统方案数量只反映数量不反映质量，以防错设计检查点覆盖率替换。", replaced_by=successor)
     retired = services.indicator_create(
         actor=actor, code="KPI-X02", name="线索登记数", dimension="results", data_source="manual",
         rule_type="bonus", rule_params={"per_occurrence": 1, "cap": 10}, max_points=Decimal(10),
         definition="售前登记的新线索数量。", unit="条",
     )
     services.indicator_review(actor=actor, indicator=retired, quarter=quarter, decision="retire",
-                              reason="线索登记属于销售职责,不再作为售前考核指标。")
+                              reason="线索登记属于销售职责，不再作为售前考核指标。")
     counts["indicators"] += 3
     counts["indicator reviews"] += 2
     return counts

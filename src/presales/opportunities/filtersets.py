@@ -9,6 +9,7 @@ from django.utils.translation import pgettext_lazy
 from presales.accounts.choices import PRESALES_ROLES, RoleCode
 from presales.accounts.models import Team
 from presales.accounts.selectors import users_with_role
+from presales.core.forms import SwitchInput
 from presales.customers.choices import Industry
 
 from .choices import CLOSED_STAGES, Progress, Source, Stage
@@ -42,11 +43,7 @@ class OpportunityFilterSet(django_filters.FilterSet):
     customer = django_filters.NumberFilter(
         label=_("Customer"), field_name="customer_id", widget=forms.HiddenInput
     )
-    mine = django_filters.BooleanFilter(
-        label=_("Only mine"),
-        method="only_mine",
-        widget=forms.Select(choices=[("", "---------"), ("true", _("Yes"))]),
-    )
+    mine = django_filters.BooleanFilter(label=_("Only mine"), method="only_mine", widget=SwitchInput)
 
     class Meta:
         model = Opportunity

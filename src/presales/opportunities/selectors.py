@@ -8,7 +8,8 @@ from decimal import Decimal
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Count, F, QuerySet, Sum
-from django.utils.timesince import timesince
+
+from presales.core.humanize import natural_duration
 
 from . import permissions
 from .choices import CLOSED_STAGES, HANDOVER_STAGES, OPEN_PROGRESS, OPEN_STAGES, Progress, Stage
@@ -92,7 +93,7 @@ def early_involvement_text(opportunity: Opportunity) -> str | None:
     """ "2 days, 3 hours": how long after creation presales joined (None while unassigned)."""
     if opportunity.presales_assigned_at is None:
         return None
-    return timesince(
+    return natural_duration(
         opportunity.created_at, max(opportunity.presales_assigned_at, opportunity.created_at), depth=2
     )
 
@@ -138,7 +139,7 @@ def opportunity_detail_context(*, opportunity: Opportunity, user) -> dict:
             opportunity.early_involvement is not None and opportunity.early_involvement.total_seconds() < 60
         ),
         "waiting_for_presales": (
-            timesince(opportunity.created_at, depth=2)
+            natural_duration(opportunity.created_at, depth=2)
             if opportunity.presales_assigned_at is None and not opportunity.is_closed
             else None
         ),

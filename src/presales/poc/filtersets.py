@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from presales.accounts.models import Team
+from presales.core.forms import SwitchInput
 from presales.customers.choices import Industry
 
 from .choices import IncidentStatus, Level, Status
@@ -21,7 +22,7 @@ class PocFilterSet(django_filters.FilterSet):
                                             queryset=Team.objects.all())
     opportunity = django_filters.NumberFilter(label=_("Opportunity"), field_name="opportunity_id")
     open = django_filters.BooleanFilter(label=_("Open only"), method="only_open")
-    mine = django_filters.BooleanFilter(label=_("Only mine"), method="only_mine")
+    mine = django_filters.BooleanFilter(label=_("Only mine"), method="only_mine", widget=SwitchInput)
 
     class Meta:
         model = Poc

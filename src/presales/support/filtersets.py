@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from presales.accounts.choices import PRESALES_ROLES
 from presales.accounts.models import Team, User
 from presales.accounts.selectors import users_with_role
+from presales.core.forms import SwitchInput
 
 from . import sla
 from .choices import DueState, Priority, RequestStatus, RequestType, ResponseState
@@ -38,7 +39,7 @@ class SupportRequestFilterSet(django_filters.FilterSet):
     )
     due = django_filters.ChoiceFilter(label=_("Due date"), choices=DueState.choices, method="filter_due")
     overdue = django_filters.BooleanFilter(label=_("Overdue (response or due date)"), method="filter_overdue")
-    mine = django_filters.BooleanFilter(label=_("Only mine"), method="only_mine")
+    mine = django_filters.BooleanFilter(label=_("Only mine"), method="only_mine", widget=SwitchInput)
 
     class Meta:
         model = SupportRequest

@@ -20,8 +20,26 @@ def bs_widget(bound_field):
 
 
 @register.filter
+def naturalduration(value, end=None) -> str:
+    """{{ created_at|naturalduration }} → "2 周 1 天" (see presales.core.humanize)."""
+    from presales.core.humanize import natural_duration
+
+    if value in (None, ""):
+        return ""
+    return natural_duration(value, end)
+
+
+@register.filter
+def wan(value) -> str:
+    """{{ amount|wan }} → "6,034 万元" in lists and boards (see presales.core.humanize)."""
+    from presales.core.humanize import wan as to_wan
+
+    return to_wan(value)
+
+
+@register.filter
 def is_checkbox(bound_field) -> bool:
-    return bound_field.field.widget.__class__.__name__ == "CheckboxInput"
+    return bound_field.field.widget.__class__.__name__ in ("CheckboxInput", "SwitchInput")
 
 
 @register.simple_tag

@@ -53,5 +53,8 @@ class Command(BaseCommand):
             self.stdout.write(f"  {name:<24} {count:>7}")
         self.stdout.write("")
         self.stdout.write(f"Demo logins (password for every demo account: {DEMO_PASSWORD}):")
-        for username, what in LOGINS:
-            self.stdout.write(f"  {username:<10} / {DEMO_PASSWORD}   {what}")
+        logins = User.objects.filter(username__in=[u for u, _ in LOGINS])
+        names = dict(logins.values_list("username", "display_name"))
+        for username, role in LOGINS:
+            name = names.get(username, "")
+            self.stdout.write(f"  {username:<10} / {DEMO_PASSWORD}   {role.label} · {name}")
