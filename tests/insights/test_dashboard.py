@@ -291,7 +291,8 @@ def test_query_count_is_flat(client, cast, company):
             stage_event(o, Stage.DISCOVERY, cast.engineer_a2)
             poc_row(o, status=PocStatus.RUNNING)
             request_row(more, cast.engineer_a2, now=now, response_after=20 * H)
-            make_bid(cast, opportunity=o, deadline=now + (i + 1) * D)
+            make_bid(cast, opportunity=o, actor=cast.engineer_a2, deadline=now + (i + 1) * D,
+                     business_owner=cast.engineer_a2, technical_owner=cast.engineer_a2)
         project(more, lead=cast.engineer_b, stage=Stage.WON, closed_at=now - D, industry="power")
 
     assert_constant_queries(client, link, grow, at_most=30)

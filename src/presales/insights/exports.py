@@ -4,6 +4,7 @@ language): the same rows the panel shows, from the same selector."""
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from presales.core.exports import Column, Sheet
 
@@ -75,8 +76,8 @@ def _win_sheet(title, first, data) -> Sheet:
         title,
         [
             Column(first, "label", width=16),
-            Column(_("Won"), "won", "int", 10),
-            Column(_("Lost"), "lost", "int", 10),
+            Column(pgettext_lazy("opportunity stage", "Won"), "won", "int", 10),
+            Column(pgettext_lazy("opportunity stage", "Lost"), "lost", "int", 10),
             Column(_("Win rate"), _ratio("rate"), "percent", 12),
         ],
         data["rows"],
@@ -94,7 +95,7 @@ def win_industry_sheet(data) -> Sheet:
 def poc_sheet(data) -> Sheet:
     rows = [
         {"label": _("Launched"), "n": data["launched"]},
-        {"label": _("Started"), "n": data["started"]},
+        {"label": pgettext_lazy("POC funnel", "Started"), "n": data["started"]},
         {"label": _("Running or evaluating"), "n": data["running"]},
         {"label": _("Passed"), "n": data["passed"]},
         {"label": _("Of which excellent"), "n": data["excellent"]},

@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.generic import TemplateView
 
 from presales.core.exports import export_filename, workbook_bytes, xlsx_response
@@ -102,7 +103,7 @@ def charts(panels) -> dict:
         "poc": {
             "steps": [
                 {"name": _("Launched"), "value": poc["launched"]},
-                {"name": _("Started"), "value": poc["started"]},
+                {"name": pgettext("POC funnel", "Started"), "value": poc["started"]},
                 {"name": _("Passed"), "value": poc["passed"]},
                 {"name": _("Excellent"), "value": poc["excellent"]},
             ],
