@@ -105,7 +105,7 @@ def poc_sheet(data) -> Sheet:
     rate = data["success_rate"]
     return Sheet(
         _("POC funnel"),
-        [Column(_("Step"), "label", width=18), Column(_("POCs"), "n", "int", 10)],
+        [Column(_("Step"), "label", width=18), Column(_("Number of POCs"), "n", "int", 12)],
         rows,
         note=str(_("Success rate (passed / passed + failed): %(rate)s")
                  % {"rate": "—" if rate is None else f"{rate}%"}),

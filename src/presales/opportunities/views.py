@@ -13,6 +13,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from presales.accounts.models import User
 from presales.core.errors import DomainError
+from presales.customers.choices import Industry
 from presales.core.exports import Column, XlsxListExport, choice_label
 from presales.core.views import FormPageMixin as BaseFormPageMixin
 from presales.core.views import ScopedDetailView, ScopedListView, ScopedObjectFormView, ServiceFormView
@@ -42,7 +43,8 @@ class OpportunityListView(XlsxListExport, ScopedListView):
         Column(_("Number"), "number", width=16),
         Column(_("Name"), "name", width=30),
         Column(_("Customer"), "customer", width=26),
-        Column(_("Industry"), choice_label("industry"), width=12),
+        Column(_("Industry"), lambda o: Industry(o.industry).label if o.industry in Industry.values else o.industry,
+               width=12),
         Column(_("Stage"), choice_label("stage"), width=12),
         Column(_("Progress status"), choice_label("progress"), width=16),
         Column(_("Estimated amount (CNY)"), "estimated_amount", "money", 18),
