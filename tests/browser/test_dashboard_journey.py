@@ -46,7 +46,7 @@ def _company():
         r = SupportRequestFactory(customer=customer, assignee=engineer, status="in_progress",
                                   submitted_at=submitted, assigned_at=submitted, response_due_at=submitted
                                   + timedelta(hours=8), first_response_at=responded,
-                                  wanted_by=submitted + timedelta(days=10))
+                                  wanted_by=submitted + timedelta(days=40))
         if i % 3 == 0:
             late.append(r)
     return manager, late

@@ -1,8 +1,11 @@
+from datetime import timedelta
+
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.generic import TemplateView
@@ -11,7 +14,7 @@ from presales.core.exports import export_filename, workbook_bytes, xlsx_response
 from presales.support.permissions import can_submit
 
 from . import dashboard, exports, selectors
-from .forms import DashboardFilterForm
+from .forms import DEFAULT_DAYS, DashboardFilterForm
 from .permissions import can_see_dashboard, landing_url_name
 
 
@@ -49,9 +52,12 @@ class DashboardView(LoginRequiredMixin, TemplateView):
         return super().dispatch(request, *args, **kwargs)
 
     def get(self, request, *args, **kwargs):
-        form = DashboardFilterForm(request.GET or None, user=request.user)
-        if not form.is_bound:
-            form = DashboardFilterForm({}, user=request.user)
+        # The default period (the last 90 days) is written into the form, so the date fields show it.
+        query = request.GET.copy()
+        if not query.get("start") and not query.get("end"):
+            end = timezone.localdate()
+            query["start"], query["end"] = (end - timedelta(days=DEFAULT_DAYS - 1)).isoformat(), end.isoformat()
+        form = DashboardFilterForm(query, user=request.user)
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(form=form, panels=None))
         data = form.cleaned_data
