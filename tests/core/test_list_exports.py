@@ -150,10 +150,14 @@ def test_scorecards(client, cast):
     assert header[:2] == ["被考核人", "团队"] and len(rows) == 3
     _, _, rows = sheet(client.get(f"{url}?team={cast.team_a.pk}&export=xlsx"))
     assert {r["被考核人"] for r in rows} == {"张工", "赵工"}
-    # A team lead's export holds the team only; an engineer's only their own appraisal.
+    # A lead's export holds what the lead may see (here: the people they supervise, 陈工 included);
+    # an engineer's only their own appraisal.
+    from presales.appraisal.models import Appraisal
+
     client.force_login(cast.lead_a)
     _, _, rows = sheet(client.get(f"{url}?export=xlsx"))
-    assert "陈工" not in {r["被考核人"] for r in rows}
+    visible = {str(a.employee) for a in Appraisal.objects.visible_to(cast.lead_a).filter(cycle=cycle)}
+    assert {r["被考核人"] for r in rows} == visible
     client.force_login(cast.engineer_a)
     _, _, rows = sheet(client.get(f"{url}?export=xlsx"))
     assert {r["被考核人"] for r in rows} == {"张工"}
