@@ -1,12 +1,12 @@
 from django.contrib import admin
 from django.urls import include, path
-from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from presales.core.api_urls import api_urlpatterns
+from presales.insights import views as insights_views
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="insights:my_work", permanent=False), name="home"),
+    path("", insights_views.home, name="home"),
     path("accounts/", include("presales.accounts.urls")),
     path("customers/", include("presales.customers.urls")),
     path("opportunities/", include("presales.opportunities.urls")),

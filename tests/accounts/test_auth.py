@@ -21,7 +21,9 @@ def test_login_page_in_chinese_by_default(client):
 
 def test_login_and_logout(client, engineer):
     response = client.post(reverse("accounts:login"), {"username": "zhang", "password": "pw-123456"})
-    assert response.status_code == 302 and response["Location"] == reverse("insights:my_work")
+    assert response.status_code == 302 and response["Location"] == reverse("home")
+    # The home view sends each role to its first page (tests/insights/test_landing.py).
+    assert client.get(reverse("home"))["Location"] == reverse("insights:my_work")
     assert client.get(reverse("accounts:profile")).status_code == 200
     assert client.post(reverse("accounts:logout")).status_code == 302
     assert client.get(reverse("accounts:profile")).status_code == 302

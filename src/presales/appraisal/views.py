@@ -146,16 +146,24 @@ class CycleDetailView(CycleObjectMixin, DetailView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         cycle, user = self.object, self.request.user
+        # The dashboard's appraisal figures link here with ?status= and ?team= (the rows behind
+        # a figure); unknown values show nothing rather than everything.
+        participants = Appraisal.objects.visible_to(user).filter(cycle=cycle)
+        status, team = self.request.GET.get("status", ""), self.request.GET.get("team", "")
+        if status:
+            participants = participants.filter(status=status)
+        if team:
+            participants = participants.filter(team_id=int(team)) if team.isdigit() else participants.none()
         rows = list(
-            Appraisal.objects.visible_to(user)
-            .filter(cycle=cycle)
-            .select_related("employee", "supervisor", "team", "scheme")
+            participants.select_related("employee", "supervisor", "team", "scheme")
             .order_by("team__name", "employee__username")
         )
         progress = selectors.cycle_progress(cycle)
         total = sum(progress.values())
         ctx.update(
             rows=rows,
+            row_filter={"status": Step(status).label if status in Step.values else status, "team": team}
+            if (status or team) else None,
             can_manage=permissions.can_manage_cycles(user),
             progress=[
                 (Step(s).label, n, round(100 * n / total) if total else 0) for s, n in progress.items()
@@ -170,6 +178,29 @@ class CycleDetailView(CycleObjectMixin, DetailView):
             peer_rows=[a for a in selectors.peer_requests(user) if a.cycle_id == cycle.pk],
         )
         return ctx
+
+
+    def render_to_response(self, context, **response_kwargs):
+        if self.request.GET.get("export") == "xlsx":
+            return self.export_xlsx(context)
+        return super().render_to_response(context, **response_kwargs)
+
+    def export_xlsx(self, context):
+        """The participants listed (same scope, same ?status= and ?team=) as XLSX."""
+        from presales.core.exports import Column, Sheet, choice_label, export_filename, workbook_bytes, xlsx_response
+
+        columns = [
+            Column(_("Employee"), "employee", width=14),
+            Column(_("Team"), "team", width=16),
+            Column(_("Scheme"), "scheme.name", width=24),
+            Column(_("Supervisor"), "supervisor", width=14),
+            Column(_("Step"), choice_label("status"), width=16),
+            Column(_("Final score"), "final_score", "decimal", 12),
+            Column(_("Grade"), "grade", width=8),
+        ]
+        cycle = context["cycle"]
+        content, truncated = workbook_bytes([Sheet(_("Scorecards"), columns, context["rows"], note=str(cycle))])
+        return xlsx_response(content, export_filename(f"{_('Scorecards')}-{cycle.name}"), truncated=truncated)
 
 
 class ParticipantAddView(CycleObjectMixin, FormPageMixin, ServiceFormView):

@@ -7,12 +7,14 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from presales.accounts.models import Team, User
+
 from .choices import Result, Status
 from .models import Bid, DeviationRow, Meeting, Milestone, ReviewItem, Section
 
 DEADLINE_CHOICES = (
     ("upcoming", _("Upcoming")), ("72h", _("Within 72 hours")), ("7d", _("Within 7 days")),
-    ("passed", _("Passed")),
+    ("14d", _("Within 14 days")), ("passed", _("Passed")),
 )
 RESULT_CHOICES = (*Result.choices, ("none", _("No result yet")))
 
@@ -23,10 +25,17 @@ class BidFilterSet(django_filters.FilterSet):
     result = django_filters.ChoiceFilter(label=_("Result"), choices=RESULT_CHOICES, method="by_result")
     deadline = django_filters.ChoiceFilter(label=_("Deadline"), choices=DEADLINE_CHOICES, method="by_deadline")
     opportunity = django_filters.NumberFilter(label=_("Opportunity"), field_name="opportunity_id")
+    team = django_filters.ModelChoiceFilter(label=_("Presales team"), field_name="opportunity__team",
+                                            queryset=Team.objects.all())
+    owner = django_filters.ModelChoiceFilter(label=_("Owner (business or technical)"), method="by_owner",
+                                             queryset=User.objects.filter(is_active=True))
 
     class Meta:
         model = Bid
-        fields = ["q", "status", "result", "deadline", "opportunity"]
+        fields = ["q", "status", "result", "deadline", "opportunity", "team", "owner"]
+
+    def by_owner(self, queryset, name, value):
+        return queryset.filter(Q(business_owner=value) | Q(technical_owner=value))
 
     def search(self, queryset, name, value):
         return queryset.filter(Q(number__icontains=value) | Q(project_name__icontains=value)
@@ -40,7 +49,7 @@ class BidFilterSet(django_filters.FilterSet):
         now = timezone.now()
         if value == "passed":
             return queryset.filter(deadline__lte=now)
-        window = {"72h": timedelta(hours=72), "7d": timedelta(days=7)}.get(value)
+        window = {"72h": timedelta(hours=72), "7d": timedelta(days=7), "14d": timedelta(days=14)}.get(value)
         queryset = queryset.filter(deadline__gt=now)
         return queryset.filter(deadline__lte=now + window) if window else queryset
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from presales.core.errors import DomainError
+from presales.core.exports import Column, XlsxListExport, choice_label
 from presales.core.views import FormPageMixin as BaseFormPageMixin
 from presales.core.views import ScopedDetailView, ScopedListView, ScopedObjectFormView, ServiceFormView
 
@@ -76,7 +77,24 @@ def _edit_kwargs(view, kwargs):
 # --- list, create, detail, edit ------------------------------------------------------------------
 
 
-class BidListView(ScopedListView):
+class BidListView(XlsxListExport, ScopedListView):
+    export_title = gettext_lazy("Bids")
+    export_columns = [
+        Column(gettext_lazy("Number"), "number", width=16),
+        Column(gettext_lazy("Project name"), "project_name", width=30),
+        Column(gettext_lazy("Issuer"), "issuer", width=24),
+        Column(gettext_lazy("Tender number"), "tender_number", width=16),
+        Column(gettext_lazy("Customer"), "opportunity.customer", width=26),
+        Column(gettext_lazy("Opportunity"), "opportunity.number", width=16),
+        Column(gettext_lazy("Submission deadline"), "deadline", "datetime", 18),
+        Column(gettext_lazy("Status"), choice_label("status"), width=10),
+        Column(gettext_lazy("Result"), choice_label("result"), width=10),
+        Column(gettext_lazy("Bid bond amount (CNY)"), "bond_amount", "money", 16),
+        Column(gettext_lazy("Our price (CNY)"), "our_price", "money", 16),
+        Column(gettext_lazy("Business specialist"), "business_owner", width=12),
+        Column(gettext_lazy("Solution architect"), "technical_owner", width=12),
+    ]
+
     model = Bid
     filterset_class = BidFilterSet
     template_name = "bids/bid_list.html"

@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 
+from presales.core.exports import Column, XlsxListExport, choice_label
 from presales.core.views import FormPageMixin as BaseFormPageMixin
 from presales.core.views import ScopedDetailView, ScopedListView, ScopedObjectFormView, ServiceFormView
 from presales.opportunities.permissions import can_create_opportunity
@@ -44,7 +45,21 @@ from .models import (
 )
 
 
-class CustomerListView(ScopedListView):
+class CustomerListView(XlsxListExport, ScopedListView):
+    export_title = _("Customers")
+    export_columns = [
+        Column(_("Name"), "name", width=30),
+        Column(_("Short name"), "short_name", width=12),
+        Column(_("Industry"), choice_label("industry"), width=12),
+        Column(_("Region"), choice_label("region"), width=10),
+        Column(_("Status"), choice_label("status"), width=10),
+        Column(_("Presales owner"), "presales_owner", width=12),
+        Column(_("Sales owner"), "sales_owner", width=12),
+        Column(_("Presales team"), "team", width=14),
+        Column(_("Open opportunities"), "open_opportunities", "int", 12),
+        Column(_("Created at"), "created_at", "datetime", 18),
+    ]
+
     model = Customer
     filterset_class = CustomerFilterSet
     template_name = "customers/customer_list.html"

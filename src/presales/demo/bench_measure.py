@@ -29,6 +29,7 @@ ENDPOINTS: list[tuple[str, str, bool]] = [
     ("opportunities:board", "opportunities:board", False),
     ("opportunities:board?by=progress", "opportunities:board?by=progress", False),
     ("customers:detail", "customers:detail", True),
+    ("insights:dashboard", "insights:dashboard", False),  # the manager's cockpit, default period
     ("/api/opportunities/", "/api/opportunities/", False),
     ("/api/customers/", "/api/customers/", False),
     ("/api/communications/", "/api/communications/", False),

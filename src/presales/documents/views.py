@@ -13,6 +13,7 @@ from django.views import View
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.generic import TemplateView
 
+from presales.core.exports import Column, XlsxListExport, choice_label
 from presales.core.views import FormPageMixin as BaseFormPageMixin
 from presales.core.views import ScopedDetailView, ScopedListView, ScopedObjectFormView, ServiceFormView
 
@@ -38,7 +39,23 @@ class FormPageMixin(BaseFormPageMixin):
     list_url_name = "documents:list"
 
 
-class DocumentListView(ScopedListView):
+class DocumentListView(XlsxListExport, ScopedListView):
+    export_title = _("Documents")
+    export_select_related = ("team",)
+    export_columns = [
+        Column(_("Number"), "number", width=18),
+        Column(_("Title"), "title", width=30),
+        Column(_("Category"), "category", width=16),
+        Column(_("Customer"), "customer", width=26),
+        Column(_("Opportunity"), "opportunity.number", width=16),
+        Column(_("Author"), "author", width=12),
+        Column(_("Access level"), choice_label("access_level"), width=12),
+        Column(_("Status"), choice_label("status"), width=10),
+        Column(_("Valid until"), "valid_until", "date", 12),
+        Column(_("Created at"), "created_at", "datetime", 18),
+        Column(_("Published at"), "published_at", "datetime", 18),
+    ]
+
     model = Document
     filterset_class = DocumentFilterSet
     template_name = "documents/document_list.html"

@@ -1,14 +1,17 @@
 """Filters shared by the opportunity pages (list and board) and the API."""
 
+from datetime import timedelta
+
 import django_filters
 from django import forms
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from presales.accounts.choices import PRESALES_ROLES, RoleCode
 from presales.accounts.models import Team
 from presales.accounts.selectors import users_with_role
+from presales.core.filters import LocalDayFromFilter, LocalDayToFilter, day_start
 from presales.core.forms import SwitchInput
 from presales.customers.choices import Industry
 
@@ -16,6 +19,19 @@ from .choices import CLOSED_STAGES, Progress, Source, Stage
 from .models import Opportunity, StageEvent
 
 OPEN, CLOSED = "open", "closed"
+# Early involvement (seed 002: presales joins right after sales' first contact): a presales lead
+# assigned within 3 days of the opportunity's creation.
+EARLY_INVOLVEMENT = timedelta(days=3)
+EARLY, LATE, NOT_ASSIGNED = "early", "late", "none"
+
+
+def involvement_q(value: str) -> Q:
+    """The SQL twin of the dashboard's early-involvement figures."""
+    if value == EARLY:
+        return Q(presales_assigned_at__isnull=False, presales_assigned_at__lte=F("created_at") + EARLY_INVOLVEMENT)
+    if value == LATE:
+        return Q(presales_assigned_at__isnull=False, presales_assigned_at__gt=F("created_at") + EARLY_INVOLVEMENT)
+    return Q(presales_assigned_at__isnull=True)
 
 
 class OpportunityFilterSet(django_filters.FilterSet):
@@ -44,6 +60,26 @@ class OpportunityFilterSet(django_filters.FilterSet):
         label=_("Customer"), field_name="customer_id", widget=forms.HiddenInput
     )
     mine = django_filters.BooleanFilter(label=_("Only mine"), method="only_mine", widget=SwitchInput)
+    # Periods (local calendar days, both inclusive), used by the dashboard's drill-down links.
+    created_since = LocalDayFromFilter(label=_("Created from"), field_name="created_at")
+    created_until = LocalDayToFilter(label=_("Created until"), field_name="created_at")
+    closed_since = LocalDayFromFilter(label=_("Closed from"), field_name="closed_at")
+    closed_until = LocalDayToFilter(label=_("Closed until"), field_name="closed_at")
+    entered_stage = django_filters.ChoiceFilter(
+        label=_("Entered stage"), choices=Stage.choices, method="by_entered_stage",
+        help_text=_("Moved into this stage between “entered from” and “entered until”."),
+    )
+    entered_since = django_filters.DateFilter(label=_("Entered from"), method="period_bound")
+    entered_until = django_filters.DateFilter(label=_("Entered until"), method="period_bound")
+    involvement = django_filters.ChoiceFilter(
+        label=_("Presales involvement"),
+        method="by_involvement",
+        choices=[
+            (EARLY, _("Early (presales assigned within 3 days)")),
+            (LATE, _("Late (presales assigned after 3 days)")),
+            (NOT_ASSIGNED, _("No presales lead yet")),
+        ],
+    )
 
     class Meta:
         model = Opportunity
@@ -59,7 +95,30 @@ class OpportunityFilterSet(django_filters.FilterSet):
             "source",
             "customer",
             "mine",
+            "created_since",
+            "created_until",
+            "closed_since",
+            "closed_until",
+            "entered_stage",
+            "entered_since",
+            "entered_until",
+            "involvement",
         ]
+
+    def period_bound(self, queryset, name, value):
+        return queryset  # read by by_entered_stage
+
+    def by_entered_stage(self, queryset, name, value):
+        events = StageEvent.objects.filter(opportunity_id=OuterRef("pk"), to_stage=value)
+        since, until = self.form.cleaned_data.get("entered_since"), self.form.cleaned_data.get("entered_until")
+        if since:
+            events = events.filter(at__gte=day_start(since))
+        if until:
+            events = events.filter(at__lt=day_start(until + timedelta(days=1)))
+        return queryset.filter(Exists(events))
+
+    def by_involvement(self, queryset, name, value):
+        return queryset.filter(involvement_q(value))
 
     def search(self, queryset, name, value):
         value = value.strip()
@@ -92,6 +151,8 @@ class BoardFilterSet(OpportunityFilterSet):
         self.filters.pop("stage")
         self.filters.pop("status")
         self.filters.pop("progress")
+        for name in ("closed_since", "closed_until", "entered_stage", "entered_since", "entered_until"):
+            self.filters.pop(name)
 
 
 class OpportunityChildFilterSet(django_filters.FilterSet):

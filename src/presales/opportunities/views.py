@@ -13,6 +13,8 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from presales.accounts.models import User
 from presales.core.errors import DomainError
+from presales.customers.choices import Industry
+from presales.core.exports import Column, XlsxListExport, choice_label
 from presales.core.views import FormPageMixin as BaseFormPageMixin
 from presales.core.views import ScopedDetailView, ScopedListView, ScopedObjectFormView, ServiceFormView
 
@@ -35,7 +37,25 @@ class FormPageMixin(BaseFormPageMixin):
     list_url_name = "opportunities:list"
 
 
-class OpportunityListView(ScopedListView):
+class OpportunityListView(XlsxListExport, ScopedListView):
+    export_title = _("Opportunities")
+    export_columns = [
+        Column(_("Number"), "number", width=16),
+        Column(_("Name"), "name", width=30),
+        Column(_("Customer"), "customer", width=26),
+        Column(_("Industry"), lambda o: Industry(o.industry).label if o.industry in Industry.values else o.industry,
+               width=12),
+        Column(_("Stage"), choice_label("stage"), width=12),
+        Column(_("Progress status"), choice_label("progress"), width=16),
+        Column(_("Estimated amount (CNY)"), "estimated_amount", "money", 18),
+        Column(_("Expected close date"), "expected_close_on", "date", 14),
+        Column(_("Presales lead"), "presales_lead", width=12),
+        Column(_("Sales owner"), "sales_owner", width=12),
+        Column(_("Presales team"), "team", width=14),
+        Column(_("Created at"), "created_at", "datetime", 18),
+        Column(_("Closed at"), "closed_at", "datetime", 18),
+    ]
+
     model = Opportunity
     filterset_class = OpportunityFilterSet
     template_name = "opportunities/opportunity_list.html"

@@ -5,7 +5,10 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from presales.accounts.choices import PRESALES_ROLES
 from presales.accounts.models import Team
+from presales.accounts.selectors import users_with_role
+from presales.core.filters import LocalDayFromFilter, LocalDayToFilter
 from presales.core.forms import SwitchInput
 from presales.customers.choices import Industry
 
@@ -23,10 +26,18 @@ class PocFilterSet(django_filters.FilterSet):
     opportunity = django_filters.NumberFilter(label=_("Opportunity"), field_name="opportunity_id")
     open = django_filters.BooleanFilter(label=_("Open only"), method="only_open")
     mine = django_filters.BooleanFilter(label=_("Only mine"), method="only_mine", widget=SwitchInput)
+    lead = django_filters.ModelChoiceFilter(
+        label=_("Presales lead"), field_name="opportunity__presales_lead", queryset=users_with_role(*PRESALES_ROLES)
+    )
+    started = django_filters.BooleanFilter(label=_("Started"), field_name="started_at", lookup_expr="isnull",
+                                           exclude=True)
+    launched_since = LocalDayFromFilter(label=_("Launched from"), field_name="created_at")
+    launched_until = LocalDayToFilter(label=_("Launched until"), field_name="created_at")
 
     class Meta:
         model = Poc
-        fields = ["q", "status", "verdict", "industry", "team", "opportunity", "open", "mine"]
+        fields = ["q", "status", "verdict", "industry", "team", "opportunity", "open", "mine", "lead", "started",
+                  "launched_since", "launched_until"]
 
     def search(self, queryset, name, value):
         return queryset.filter(Q(number__icontains=value) | Q(title__icontains=value)

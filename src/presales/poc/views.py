@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import ListView
 
 from presales.core.errors import DomainError
+from presales.core.exports import Column, XlsxListExport, choice_label
 from presales.core.views import FormPageMixin as BaseFormPageMixin
 from presales.core.views import (
     ScopedDetailView,
@@ -102,7 +103,24 @@ def _version_initial(obj) -> dict:
 # --- POCs ----------------------------------------------------------------------------------------
 
 
-class PocListView(ScopedListView):
+class PocListView(XlsxListExport, ScopedListView):
+    export_title = gettext_lazy("POCs")
+    export_columns = [
+        Column(gettext_lazy("Number"), "number", width=16),
+        Column(gettext_lazy("Project name"), "title", width=30),
+        Column(gettext_lazy("Customer"), "customer", width=26),
+        Column(gettext_lazy("Opportunity"), "opportunity.number", width=16),
+        Column(gettext_lazy("Industry"), choice_label("industry"), width=12),
+        Column(gettext_lazy("Status"), choice_label("status"), width=10),
+        Column(gettext_lazy("Verdict"), choice_label("verdict"), width=10),
+        Column(gettext_lazy("Presales lead"), "opportunity.presales_lead", width=12),
+        Column(gettext_lazy("Presales team"), "opportunity.team", width=14),
+        Column(gettext_lazy("Planned start date"), "planned_start_on", "date", 14),
+        Column(gettext_lazy("Planned end date"), "planned_end_on", "date", 14),
+        Column(gettext_lazy("Started at"), "started_at", "datetime", 18),
+        Column(gettext_lazy("Ended at"), "ended_at", "datetime", 18),
+    ]
+
     model = Poc
     filterset_class = PocFilterSet
     template_name = "poc/poc_list.html"

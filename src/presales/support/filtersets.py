@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from presales.accounts.choices import PRESALES_ROLES
 from presales.accounts.models import Team, User
 from presales.accounts.selectors import users_with_role
+from presales.core.filters import LocalDayFromFilter, LocalDayToFilter
 from presales.core.forms import SwitchInput
 
 from . import sla
@@ -16,6 +17,18 @@ from .choices import DueState, Priority, RequestStatus, RequestType, ResponseSta
 from .models import SupportRequest
 
 OPEN = "open"
+BREACHED = "breached"
+
+
+def sla_breached_q(now) -> Q:
+    """Some SLA clock of the request is or was late: the first response came late or is overdue,
+    or the work was done late or is overdue. The dashboard's "SLA breached" figure."""
+    return (
+        sla.response_q(ResponseState.BREACHED, now)
+        | sla.response_q(ResponseState.OVERDUE, now)
+        | sla.due_q(DueState.DONE_LATE, now)
+        | sla.due_q(DueState.OVERDUE, now)
+    )
 
 
 class SupportRequestFilterSet(django_filters.FilterSet):
@@ -40,6 +53,11 @@ class SupportRequestFilterSet(django_filters.FilterSet):
     due = django_filters.ChoiceFilter(label=_("Due date"), choices=DueState.choices, method="filter_due")
     overdue = django_filters.BooleanFilter(label=_("Overdue (response or due date)"), method="filter_overdue")
     mine = django_filters.BooleanFilter(label=_("Only mine"), method="only_mine", widget=SwitchInput)
+    sla = django_filters.ChoiceFilter(
+        label=_("SLA"), choices=[(BREACHED, _("Breached (response or due date late)"))], method="filter_sla"
+    )
+    submitted_since = LocalDayFromFilter(label=_("Submitted from"), field_name="submitted_at")
+    submitted_until = LocalDayToFilter(label=_("Submitted until"), field_name="submitted_at")
 
     class Meta:
         model = SupportRequest
@@ -55,6 +73,9 @@ class SupportRequestFilterSet(django_filters.FilterSet):
             "due",
             "overdue",
             "mine",
+            "sla",
+            "submitted_since",
+            "submitted_until",
         ]
 
     def search(self, queryset, name, value):
@@ -85,6 +106,9 @@ class SupportRequestFilterSet(django_filters.FilterSet):
         if not value or user is None:
             return queryset
         return queryset.filter(Q(assignee=user) | Q(requester=user))
+
+    def filter_sla(self, queryset, name, value):
+        return queryset.filter(sla_breached_q(timezone.now()))
 
 
 class SupportRequestApiFilterSet(SupportRequestFilterSet):

@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
+from presales.core.exports import Column, XlsxListExport, choice_label
 from presales.core.views import FormPageMixin as BaseFormPageMixin
 from presales.core.views import ScopedDetailView, ScopedListView, ScopedObjectFormView, ServiceFormView
 
@@ -14,7 +15,26 @@ from .forms import ACTION_FORMS, AssignForm, CancelForm, CompleteForm, RespondFo
 from .models import SupportRequest
 
 
-class SupportRequestListView(ScopedListView):
+class SupportRequestListView(XlsxListExport, ScopedListView):
+    export_title = _("Support requests")
+    export_select_related = ("customer", "requester", "assignee", "team")
+    export_columns = [
+        Column(_("Number"), "number", width=16),
+        Column(_("Title"), "title", width=30),
+        Column(_("Customer"), "customer", width=26),
+        Column(_("Type"), choice_label("request_type"), width=12),
+        Column(_("Priority"), choice_label("priority"), width=8),
+        Column(_("Status"), choice_label("status"), width=10),
+        Column(_("Requested by"), "requester", width=12),
+        Column(_("Assigned engineer"), "assignee", width=12),
+        Column(_("Presales team"), "team", width=14),
+        Column(_("Submitted at"), "submitted_at", "datetime", 18),
+        Column(_("First response due"), "response_due_at", "datetime", 18),
+        Column(_("First response at"), "first_response_at", "datetime", 18),
+        Column(_("Wanted by"), "wanted_by", "datetime", 18),
+        Column(_("Done at"), "done_at", "datetime", 18),
+    ]
+
     model = SupportRequest
     filterset_class = SupportRequestFilterSet
     template_name = "support/request_list.html"

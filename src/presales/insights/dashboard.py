@@ -1,0 +1,529 @@
+"""Reads for the manager dashboard (SPEC §8). One grouped database query per panel, whatever the
+amount of data; every query starts from the `visible_to(user)` scope of its model and is cut to
+the chosen team. Every figure carries the URL of the list that shows the records behind it, built
+from the same filters that list uses (its filterset's query parameters), so that the list's count
+equals the figure.
+
+Periods are local calendar days, both inclusive (from `start` 00:00 to the day after `end` 00:00
+in TIME_ZONE), the same boundaries as the lists' period filters (core.filters)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db.models import Count, DecimalField, F, Func, IntegerField, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce, TruncWeek
+from django.urls import reverse
+from django.utils import timezone
+
+from presales.accounts.choices import PRESALES_ROLES
+from presales.accounts.models import Team, User
+from presales.core.filters import day_start
+
+BID_WINDOW = timedelta(days=14)
+LIST_LIMIT = 20  # rows of the bounded lists (bids due, appraisal people); each links to the full list
+WORKLOAD_LIMIT = 50  # engineers in the workload table
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Who looks, over which period, at which team (None: every team the user may see)."""
+
+    user: object
+    start: date
+    end: date
+    team: Team | None
+    now: datetime = field(default_factory=timezone.now)
+
+    @property
+    def since(self) -> datetime:
+        return day_start(self.start)
+
+    @property
+    def until(self) -> datetime:
+        return day_start(self.end + timedelta(days=1))
+
+    def period_q(self, field_name: str) -> Q:
+        return Q(**{f"{field_name}__gte": self.since, f"{field_name}__lt": self.until})
+
+    def team_q(self, field_name: str) -> Q:
+        return Q(**{field_name: self.team.pk}) if self.team else Q()
+
+    def team_params(self) -> dict:
+        return {"team": self.team.pk} if self.team else {}
+
+
+def link(url_name: str, **params) -> str:
+    query = {k: v for k, v in params.items() if v is not None and v != ""}
+    return f"{reverse(url_name)}?{urlencode(query)}" if query else reverse(url_name)
+
+
+def _percent(part: int, whole: int) -> float | None:
+    return round(100 * part / whole, 1) if whole else None
+
+
+def _iso(day: date) -> str:
+    return day.isoformat()
+
+
+# --- pipeline -------------------------------------------------------------------------------------
+
+
+def _weighted_by_stage(scope: Scope) -> dict | None:
+    """The win model's weighted amounts by stage, once the forecast app provides them."""
+    try:
+        from presales.forecast.selectors import weighted_pipeline
+    except ImportError:
+        return None
+    result = weighted_pipeline(scope.user, team=scope.team)
+    if isinstance(result, dict):
+        return {str(k): v for k, v in result.items()}
+    return None
+
+
+def pipeline(scope: Scope) -> dict:
+    """Open opportunities by stage: count and estimated amount (now, not bound to the period)."""
+    from presales.opportunities.choices import OPEN_STAGES, Stage
+    from presales.opportunities.models import Opportunity
+
+    rows = (
+        Opportunity.objects.visible_to(scope.user)
+        .filter(scope.team_q("team_id"), stage__in=OPEN_STAGES)
+        .values("stage")
+        .annotate(n=Count("pk"), amount=Coalesce(Sum("estimated_amount"), Value(Decimal("0")),
+                                                 output_field=DecimalField(max_digits=18, decimal_places=2)))
+        .order_by()
+    )
+    by_stage = {r["stage"]: r for r in rows}
+    weighted = _weighted_by_stage(scope)
+    out = []
+    for stage in OPEN_STAGES:
+        r = by_stage.get(stage, {"n": 0, "amount": Decimal("0")})
+        out.append(
+            {
+                "stage": stage,
+                "label": str(Stage(stage).label),
+                "count": r["n"],
+                "amount": r["amount"],
+                "weighted": (weighted or {}).get(str(stage)) if weighted is not None else None,
+                "url": link("opportunities:list", stage=stage, **scope.team_params()),
+            }
+        )
+    return {
+        "rows": out,
+        "weighted": weighted is not None,
+        "total_count": sum(r["count"] for r in out),
+        "total_amount": sum((r["amount"] for r in out), Decimal("0")),
+        "total_url": link("opportunities:list", status="open", **scope.team_params()),
+    }
+
+
+# --- conversion -----------------------------------------------------------------------------------
+
+
+def conversion(scope: Scope) -> dict:
+    """Opportunities that entered each stage during the period (StageEvent), and the share of
+    those entering one stage that entered the next one in the same period."""
+    from presales.opportunities.choices import OPEN_STAGES, Stage
+    from presales.opportunities.models import Opportunity, StageEvent
+
+    visible = Opportunity.objects.visible_to(scope.user).filter(scope.team_q("team_id"))
+    rows = (
+        StageEvent.objects.filter(scope.period_q("at"), opportunity__in=visible.values("pk"))
+        .values("to_stage")
+        .annotate(n=Count("opportunity", distinct=True))
+        .order_by()
+    )
+    entered = {r["to_stage"]: r["n"] for r in rows}
+    stages = [*OPEN_STAGES, Stage.WON]
+    out = []
+    for i, stage in enumerate(stages):
+        n = entered.get(stage, 0)
+        nxt = entered.get(stages[i + 1], 0) if i + 1 < len(stages) else None
+        out.append(
+            {
+                "stage": stage,
+                "label": str(Stage(stage).label),
+                "entered": n,
+                "next_label": str(Stage(stages[i + 1]).label) if i + 1 < len(stages) else "",
+                "rate": _percent(nxt, n) if nxt is not None else None,
+                "url": link(
+                    "opportunities:list",
+                    entered_stage=stage,
+                    entered_since=_iso(scope.start),
+                    entered_until=_iso(scope.end),
+                    **scope.team_params(),
+                ),
+            }
+        )
+    return {"rows": out}
+
+
+# --- workload -------------------------------------------------------------------------------------
+
+
+def _count(qs, condition: Q):
+    """A correlated COUNT(*) subquery (no GROUP BY: COUNT as a plain function over the rows)."""
+    return Coalesce(
+        Subquery(qs.filter(condition).order_by().annotate(c=Func(F("pk"), function="COUNT")).values("c")[:1],
+                 output_field=IntegerField()),
+        Value(0),
+    )
+
+
+def workload(scope: Scope) -> dict:
+    """Per engineer of the team(s): open support requests assigned, open opportunities led, open
+    POCs of those opportunities, bids in preparation due in the next 14 days (as business or
+    technical owner). One query: the people with one counting subquery per column."""
+    from presales.bids.choices import Status as BidStatus
+    from presales.bids.models import Bid
+    from presales.opportunities.choices import OPEN_STAGES
+    from presales.opportunities.models import Opportunity
+    from presales.poc.choices import OPEN_STATUSES as POC_OPEN
+    from presales.poc.models import Poc
+    from presales.support.choices import OPEN_REQUEST_STATUSES
+    from presales.support.models import SupportRequest
+
+    user, now = scope.user, scope.now
+    requests = SupportRequest.objects.visible_to(user).filter(status__in=OPEN_REQUEST_STATUSES)
+    opportunities = Opportunity.objects.visible_to(user).filter(stage__in=OPEN_STAGES)
+    pocs = Poc.objects.visible_to(user).filter(status__in=POC_OPEN)
+    due = Bid.objects.visible_to(user).filter(
+        status=BidStatus.PREPARING, deadline__gt=now, deadline__lte=now + BID_WINDOW
+    )
+    holders = User.objects.filter(roles__code__in=PRESALES_ROLES).values("pk")
+    people = User.objects.filter(is_active=True, pk__in=holders)
+    if scope.team:
+        people = people.filter(team_id=scope.team.pk)
+    elif not _sees_every_team(user):
+        people = people.filter(team_id__in=list(user.led_team_ids))
+    me = OuterRef("pk")
+    rows = list(
+        people.annotate(
+            open_requests=_count(requests, Q(assignee_id=me)),
+            open_opportunities=_count(opportunities, Q(presales_lead_id=me)),
+            open_pocs=_count(pocs, Q(opportunity__presales_lead_id=me)),
+            bids_due=_count(due, Q(business_owner_id=me) | Q(technical_owner_id=me)),
+        )
+        .order_by("team__name", "display_name", "username")
+        .values("pk", "username", "display_name", "first_name", "last_name", "team__name",
+                "open_requests", "open_opportunities", "open_pocs", "bids_due")[:WORKLOAD_LIMIT]
+    )
+    out = []
+    for r in rows:
+        name = r["display_name"] or f"{r['last_name']}{r['first_name']}".strip() or r["username"]
+        pk = r["pk"]
+        out.append(
+            {
+                "engineer": name,
+                "team": r["team__name"] or "",
+                "open_requests": r["open_requests"],
+                "open_opportunities": r["open_opportunities"],
+                "open_pocs": r["open_pocs"],
+                "bids_due": r["bids_due"],
+                "total": r["open_requests"] + r["open_opportunities"] + r["open_pocs"] + r["bids_due"],
+                "urls": {
+                    "open_requests": link("support:list", assignee=pk, status="open"),
+                    "open_opportunities": link("opportunities:list", presales_lead=pk, status="open"),
+                    "open_pocs": link("poc:list", lead=pk, open="true"),
+                    "bids_due": link("bids:list", owner=pk, deadline="14d", status=BidStatus.PREPARING),
+                },
+            }
+        )
+    return {"rows": out, "limit": WORKLOAD_LIMIT}
+
+
+def _sees_every_team(user) -> bool:
+    from .permissions import sees_every_team
+
+    return sees_every_team(user)
+
+
+# --- support SLA ----------------------------------------------------------------------------------
+
+
+def sla(scope: Scope) -> dict:
+    """Support requests submitted in the period: first-response clock (in time, late, overdue
+    while waiting), due-date clock (done in time, done late, overdue), any breach, and the same by
+    week of submission (Monday-based local weeks). One grouped query by week; the totals are the
+    sums of the weeks."""
+    from presales.support import sla as clocks
+    from presales.support.choices import DueState, ResponseState
+    from presales.support.filtersets import sla_breached_q
+    from presales.support.models import SupportRequest
+
+    now = scope.now
+    tz = ZoneInfo(settings.TIME_ZONE)
+    states = {
+        "response_met": clocks.response_q(ResponseState.MET, now),
+        "response_breached": clocks.response_q(ResponseState.BREACHED, now),
+        "response_overdue": clocks.response_q(ResponseState.OVERDUE, now),
+        "due_on_time": clocks.due_q(DueState.DONE_ON_TIME, now),
+        "due_late": clocks.due_q(DueState.DONE_LATE, now),
+        "due_overdue": clocks.due_q(DueState.OVERDUE, now),
+        "breached": sla_breached_q(now),
+    }
+    rows = (
+        SupportRequest.objects.visible_to(scope.user)
+        .filter(scope.team_q("team_id"), scope.period_q("submitted_at"))
+        .annotate(week=TruncWeek("submitted_at", tzinfo=tz))
+        .values("week")
+        .annotate(total=Count("pk"), **{k: Count("pk", filter=q) for k, q in states.items()})
+        .order_by("week")
+    )
+    weeks = []
+    totals = {k: 0 for k in ["total", *states]}
+    for r in rows:
+        week = r["week"]
+        week = timezone.localtime(week, tz).date() if isinstance(week, datetime) else week
+        weeks.append({"week": week, **{k: r[k] for k in totals}})
+        for k in totals:
+            totals[k] += r[k]
+    base = {"submitted_since": _iso(scope.start), "submitted_until": _iso(scope.end), **scope.team_params()}
+    urls = {
+        "total": link("support:list", **base),
+        "response_met": link("support:list", response=ResponseState.MET, **base),
+        "response_breached": link("support:list", response=ResponseState.BREACHED, **base),
+        "response_overdue": link("support:list", response=ResponseState.OVERDUE, **base),
+        "due_on_time": link("support:list", due=DueState.DONE_ON_TIME, **base),
+        "due_late": link("support:list", due=DueState.DONE_LATE, **base),
+        "due_overdue": link("support:list", due=DueState.OVERDUE, **base),
+        "breached": link("support:list", sla="breached", **base),
+    }
+    judged = totals["response_met"] + totals["response_breached"] + totals["response_overdue"]
+    for w in weeks:
+        w_end = min(w["week"] + timedelta(days=6), scope.end)
+        w_start = max(w["week"], scope.start)
+        w["urls"] = {
+            "breached": link("support:list", sla="breached", submitted_since=_iso(w_start),
+                             submitted_until=_iso(w_end), **scope.team_params()),
+            "total": link("support:list", submitted_since=_iso(w_start), submitted_until=_iso(w_end),
+                          **scope.team_params()),
+        }
+    return {
+        "totals": totals,
+        "urls": urls,
+        "response_rate": _percent(totals["response_met"], judged),
+        "weeks": weeks,
+    }
+
+
+# --- win rates ------------------------------------------------------------------------------------
+
+
+def _win_rows(scope: Scope, group: str):
+    from presales.opportunities.choices import Stage
+    from presales.opportunities.models import Opportunity
+
+    return (
+        Opportunity.objects.visible_to(scope.user)
+        .filter(scope.team_q("team_id"), scope.period_q("closed_at"), stage__in=[Stage.WON, Stage.LOST])
+        .values(*group)
+        .annotate(won=Count("pk", filter=Q(stage=Stage.WON)), lost=Count("pk", filter=Q(stage=Stage.LOST)))
+    )
+
+
+def _win_entry(scope: Scope, label: str, won: int, lost: int, **params) -> dict:
+    from presales.opportunities.choices import Stage
+
+    base = {"closed_since": _iso(scope.start), "closed_until": _iso(scope.end), **scope.team_params(), **params}
+    linked = all(v not in (None, "") for v in params.values())
+    return {
+        "label": label,
+        "won": won,
+        "lost": lost,
+        "decided": won + lost,
+        "rate": _percent(won, won + lost),
+        "urls": {
+            "won": link("opportunities:list", stage=Stage.WON, **base) if linked else "",
+            "lost": link("opportunities:list", stage=Stage.LOST, **base) if linked else "",
+        },
+    }
+
+
+def win_rate_by_engineer(scope: Scope) -> dict:
+    """Opportunities won and lost (closed in the period) per presales lead; abandoned ones are not
+    decided by the customer and are left out of the rate."""
+    rows = _win_rows(scope, ("presales_lead", "presales_lead__display_name", "presales_lead__username")).order_by(
+        "presales_lead__display_name", "presales_lead__username"
+    )
+    out = []
+    for r in rows:
+        name = r["presales_lead__display_name"] or r["presales_lead__username"] or "—"
+        out.append(_win_entry(scope, name, r["won"], r["lost"], presales_lead=r["presales_lead"]))
+    return {"rows": out}
+
+
+def win_rate_by_industry(scope: Scope) -> dict:
+    from presales.customers.choices import Industry
+
+    labels = dict(Industry.choices)
+    rows = _win_rows(scope, ("industry",)).order_by("industry")
+    out = [
+        _win_entry(scope, str(labels.get(r["industry"], r["industry"] or "—")), r["won"], r["lost"],
+                   industry=r["industry"])
+        for r in rows
+    ]
+    return {"rows": out}
+
+
+# --- POC funnel -----------------------------------------------------------------------------------
+
+
+def poc_funnel(scope: Scope) -> dict:
+    """POCs launched (created) in the period → started → passed (of which excellent) / failed /
+    abandoned; success rate = passed / (passed + failed)."""
+    from presales.poc.choices import OPEN_STATUSES, Level, Status
+    from presales.poc.models import Poc
+
+    r = (
+        Poc.objects.visible_to(scope.user)
+        .filter(scope.team_q("opportunity__team_id"), scope.period_q("created_at"))
+        .aggregate(
+            launched=Count("pk"),
+            started=Count("pk", filter=Q(started_at__isnull=False)),
+            running=Count("pk", filter=Q(status__in=OPEN_STATUSES, started_at__isnull=False)),
+            passed=Count("pk", filter=Q(status=Status.PASSED)),
+            excellent=Count("pk", filter=Q(status=Status.PASSED, verdict=Level.EXCELLENT)),
+            failed=Count("pk", filter=Q(status=Status.FAILED)),
+            abandoned=Count("pk", filter=Q(status=Status.ABANDONED)),
+        )
+    )
+    base = {"launched_since": _iso(scope.start), "launched_until": _iso(scope.end), **scope.team_params()}
+    return {
+        **r,
+        "success_rate": _percent(r["passed"], r["passed"] + r["failed"]),
+        "urls": {
+            "launched": link("poc:list", **base),
+            "started": link("poc:list", started="true", **base),
+            "running": link("poc:list", started="true", open="true", **base),
+            "passed": link("poc:list", status=Status.PASSED, **base),
+            "excellent": link("poc:list", status=Status.PASSED, verdict=Level.EXCELLENT, **base),
+            "failed": link("poc:list", status=Status.FAILED, **base),
+            "abandoned": link("poc:list", status=Status.ABANDONED, **base),
+        },
+    }
+
+
+# --- bids due -------------------------------------------------------------------------------------
+
+
+def bids_due(scope: Scope) -> dict:
+    """Bids in preparation whose submission deadline is within the next 14 days, soonest first."""
+    from presales.bids.choices import Status
+    from presales.bids.models import Bid
+
+    now = scope.now
+    qs = Bid.objects.visible_to(scope.user).filter(
+        scope.team_q("opportunity__team_id"), status=Status.PREPARING, deadline__gt=now, deadline__lte=now + BID_WINDOW
+    )
+    rows = list(
+        qs.select_related("opportunity__customer", "business_owner", "technical_owner").order_by("deadline", "pk")[
+            :LIST_LIMIT
+        ]
+    )
+    total = qs.count() if len(rows) == LIST_LIMIT else len(rows)
+    for bid in rows:
+        bid.days_left = (bid.deadline - now).days
+    return {
+        "rows": rows,
+        "total": total,
+        "url": link("bids:list", deadline="14d", status=Status.PREPARING, **scope.team_params()),
+    }
+
+
+# --- appraisal progress ---------------------------------------------------------------------------
+
+
+def appraisal_progress(scope: Scope) -> dict:
+    """The open appraisal cycle (the latest one running): how many participants are at each step,
+    and who has not self-assessed yet or awaits the supervisor's review."""
+    from presales.appraisal.choices import CycleStatus, Step
+    from presales.appraisal.models import Appraisal, Cycle
+
+    cycle = Cycle.objects.visible_to(scope.user).filter(status=CycleStatus.OPEN).order_by("-start_on", "-pk").first()
+    if cycle is None:
+        return {"cycle": None}
+    scoped = Appraisal.objects.visible_to(scope.user).filter(scope.team_q("team_id"), cycle=cycle)
+    counts = {r["status"]: r["n"] for r in scoped.values("status").annotate(n=Count("pk")).order_by()}
+    waiting = list(
+        scoped.filter(status__in=[Step.SELF_ASSESSMENT, Step.SUPERVISOR_REVIEW])
+        .select_related("employee", "supervisor")
+        .order_by("status", "employee__display_name", "employee__username")[: 2 * LIST_LIMIT]
+    )
+    detail = reverse("appraisal:cycle_detail", args=[cycle.pk])
+
+    def url(status):
+        query = {"status": status, **scope.team_params()}
+        return f"{detail}?{urlencode(query)}"
+
+    steps = [
+        {"status": s, "label": str(Step(s).label), "count": counts.get(s, 0), "url": url(s)} for s in Step.values
+    ]
+    return {
+        "cycle": cycle,
+        "steps": steps,
+        "total": sum(counts.values()),
+        "self_pending": [a for a in waiting if a.status == Step.SELF_ASSESSMENT][:LIST_LIMIT],
+        "supervisor_pending": [a for a in waiting if a.status == Step.SUPERVISOR_REVIEW][:LIST_LIMIT],
+        "self_count": counts.get(Step.SELF_ASSESSMENT, 0),
+        "supervisor_count": counts.get(Step.SUPERVISOR_REVIEW, 0),
+        "self_url": url(Step.SELF_ASSESSMENT),
+        "supervisor_url": url(Step.SUPERVISOR_REVIEW),
+        "detail_url": detail,
+    }
+
+
+# --- early involvement ----------------------------------------------------------------------------
+
+
+def early_involvement(scope: Scope) -> dict:
+    """Opportunities created in the period: presales assigned within 3 days of creation (early),
+    later, or not yet."""
+    from presales.opportunities.filtersets import EARLY, LATE, NOT_ASSIGNED, involvement_q
+    from presales.opportunities.models import Opportunity
+
+    r = (
+        Opportunity.objects.visible_to(scope.user)
+        .filter(scope.team_q("team_id"), scope.period_q("created_at"))
+        .aggregate(
+            created=Count("pk"),
+            early=Count("pk", filter=involvement_q(EARLY)),
+            late=Count("pk", filter=involvement_q(LATE)),
+            unassigned=Count("pk", filter=involvement_q(NOT_ASSIGNED)),
+        )
+    )
+    base = {"created_since": _iso(scope.start), "created_until": _iso(scope.end), **scope.team_params()}
+    return {
+        **r,
+        "early_rate": _percent(r["early"], r["created"]),
+        "urls": {
+            "created": link("opportunities:list", **base),
+            "early": link("opportunities:list", involvement=EARLY, **base),
+            "late": link("opportunities:list", involvement=LATE, **base),
+            "unassigned": link("opportunities:list", involvement=NOT_ASSIGNED, **base),
+        },
+    }
+
+
+PANELS = {
+    "pipeline": pipeline,
+    "conversion": conversion,
+    "workload": workload,
+    "sla": sla,
+    "win_engineer": win_rate_by_engineer,
+    "win_industry": win_rate_by_industry,
+    "poc": poc_funnel,
+    "bids": bids_due,
+    "appraisal": appraisal_progress,
+    "involvement": early_involvement,
+}
+
+
+def dashboard(scope: Scope) -> dict:
+    return {name: build(scope) for name, build in PANELS.items()}
