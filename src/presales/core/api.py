@@ -10,7 +10,9 @@ from rest_framework import exceptions, mixins, status, viewsets
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from .concurrency import whole_version
 from .errors import DomainError, StaleObjectError, TransitionRefused
+from .parsers import ObjectJSONParser  # noqa: F401 - the API's JSON parser (re-exported)
 
 
 class PreconditionRequired(exceptions.APIException):
@@ -41,15 +43,13 @@ def exception_handler(exc, context):
 
 
 def expected_version(request) -> int:
-    """The version the client edited: If-Match: "<n>" or a `version` field. Required."""
+    """The version the client edited: If-Match: "<n>" or a `version` field. Required; a whole
+    number (see `concurrency.whole_version`), else 400 on `version`."""
     header = request.headers.get("If-Match", "").strip()
-    raw = header.strip("W/").strip('"') if header else request.data.get("version")
-    if raw in (None, ""):
+    raw = header.removeprefix("W/").strip('"') if header else request.data.get("version")
+    if raw is None or raw == "":
         raise PreconditionRequired()
-    try:
-        return int(raw)
-    except (TypeError, ValueError):
-        raise exceptions.ValidationError({"version": [_("A whole number is required.")]}) from None
+    return whole_version(raw)
 
 
 class ScopedViewSet(viewsets.GenericViewSet):
