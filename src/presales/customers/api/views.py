@@ -50,6 +50,7 @@ class CustomerViewSet(WritableScopedViewSet):
     prefetch_related_fields = ("assistants",)
     ordering_fields = ["name", "created_at", "updated_at"]
     ordering = ["name"]
+    action_fields = {"presales_owner": "reassign", "sales_owner": "reassign"}
 
     def create_object(self, data):
         return services.customer_create(actor=self.request.user, **data)
