@@ -45,7 +45,10 @@ def company(cast, client):
 
 
 # Write routes outside the scoped viewsets (which check the fields), with the reason.
-NOT_RECORD_WRITES = {"kpi-ahp": "a calculator: POST computes AHP weights from a matrix and stores nothing"}
+NOT_RECORD_WRITES = {
+    "kpi-ahp": "a calculator: POST computes AHP weights from a matrix and stores nothing",
+    "kpi-rule-try": "a calculator: POST tries a scoring rule on sample values and stores nothing",
+}
 
 
 def test_unknown_fields_are_refused_on_every_create_and_update(cast, client, company):
