@@ -10,7 +10,9 @@ from rest_framework import exceptions, mixins, status, viewsets
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from .concurrency import whole_version
 from .errors import DomainError, StaleObjectError, TransitionRefused
+from .parsers import ObjectJSONParser  # noqa: F401 - the API's JSON parser (re-exported)
 
 
 class PreconditionRequired(exceptions.APIException):
@@ -41,15 +43,22 @@ def exception_handler(exc, context):
 
 
 def expected_version(request) -> int:
-    """The version the client edited: If-Match: "<n>" or a `version` field. Required."""
+    """The version the client edited: If-Match: "<n>" or a `version` field. Required; a whole
+    number (see `concurrency.whole_version`), else 400 on `version`."""
     header = request.headers.get("If-Match", "").strip()
-    raw = header.strip("W/").strip('"') if header else request.data.get("version")
-    if raw in (None, ""):
+    raw = header.removeprefix("W/").strip('"') if header else request.data.get("version")
+    if raw is None or raw == "":
         raise PreconditionRequired()
-    try:
-        return int(raw)
-    except (TypeError, ValueError):
-        raise exceptions.ValidationError({"version": [_("A whole number is required.")]}) from None
+    return whole_version(raw)
+
+
+def _same(sent, shown) -> bool:
+    """A value sent back equals the one the API showed (form data arrives as strings)."""
+    if sent == shown:
+        return True
+    if isinstance(sent, str) and not isinstance(shown, (dict, list)):
+        return sent == ("" if shown is None else str(shown).lower() if isinstance(shown, bool) else str(shown))
+    return False
 
 
 class ScopedViewSet(viewsets.GenericViewSet):
@@ -67,6 +76,64 @@ class ScopedViewSet(viewsets.GenericViewSet):
         if self.prefetch_related_fields:
             qs = qs.prefetch_related(*self.prefetch_related_fields)
         return qs
+
+    # Fields that only an action changes, and that action's URL segment, e.g.
+    # {"presales_owner": "reassign"}: an update that sends another value is told where to go.
+    action_fields: dict[str, str] = {}
+
+    def get_serializer(self, *args, **kwargs):
+        """The write serializer; for a create or an update, the body's fields are checked first."""
+        if "data" in kwargs and self.action in ("create", "update", "partial_update"):
+            self.check_fields(kwargs["data"], args[0] if args else None)
+        return super().get_serializer(*args, **kwargs)
+
+    def _shown_serializer_classes(self) -> list:
+        action, classes = self.action, []
+        try:
+            self.action = "retrieve"
+            classes.append(self.get_serializer_class())
+        finally:
+            self.action = action
+        if getattr(self, "read_serializer_class", None):
+            classes.append(self.read_serializer_class)
+        return classes
+
+    def check_fields(self, data, instance=None) -> None:
+        """No write is silently ignored (issue #16): a field the API does not know → 400 naming
+        it; a read-only field (or one only the read serializer shows) sent with a value other than
+        the record's → 400, pointing to the action that changes it if any; read-only fields sent
+        back unchanged (GET, then PUT of the same body) are accepted. `version` is always accepted
+        (see `expected_version`)."""
+        if not hasattr(data, "keys") or getattr(self, "_fields_checked", False):
+            return
+        self._fields_checked = True
+        write = super().get_serializer(instance) if instance is not None else super().get_serializer()
+        # What a GET shows: the retrieve serializer, and the read serializer an update answers with.
+        context = self.get_serializer_context()
+        shown_by = [cls(instance, context=context) for cls in self._shown_serializer_classes()]
+        read_fields = {name for serializer in shown_by for name in serializer.fields}
+        shown = {}
+        if instance is not None:
+            for serializer in [*shown_by, write]:
+                shown.update(serializer.data)
+        errors: dict[str, list[str]] = {}
+        for name in data.keys():
+            if name == "version":
+                continue
+            field = write.fields.get(name)
+            if field is None and name not in read_fields:
+                errors[name] = [_("Unknown field: %(name)s.") % {"name": name}]
+            elif (field is None or field.read_only) and not (name in shown and _same(data.get(name), shown[name])):
+                action = self.action_fields.get(name)
+                if action:
+                    errors[name] = [_("Changed only by the %(action)s action (POST …/%(action)s/).")
+                                    % {"action": action}]
+                elif instance is None:
+                    errors[name] = [_("Read-only: set by the system, not by the client.")]
+                else:
+                    errors[name] = [_("Read-only: it cannot be changed by an update.")]
+        if errors:
+            raise exceptions.ValidationError(errors)
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
@@ -110,6 +177,7 @@ class WritableScopedViewSet(ReadOnlyScopedViewSet):
     def update(self, request, *args, **kwargs):
         partial = kwargs.pop("partial", False)
         instance = self.get_object()
+        self.check_fields(request.data, instance)  # before the version: say what is wrong first
         version = expected_version(request)
         serializer = self.get_serializer(instance, data=request.data, partial=partial)
         serializer.is_valid(raise_exception=True)

@@ -20,8 +20,29 @@ def lock(model: type[M], pk, *, expected_version: int | None = None) -> M:
     return obj
 
 
+# The largest version a client may name: a row's version is a PositiveIntegerField.
+MAX_VERSION = 2**31 - 1
+
+
+def whole_version(raw) -> int:
+    """The version a client sent, as an int: a whole number (an int, or a string of digits; not a
+    bool, float, list or object). Anything else is refused with a field error on `version`, never
+    turned into a 500 or silently truncated (1.9 is not version 1)."""
+    from .errors import DomainError
+
+    value = None
+    if isinstance(raw, int) and not isinstance(raw, bool):
+        value = raw
+    elif isinstance(raw, str) and raw.strip().isascii() and raw.strip().isdigit():
+        value = int(raw.strip())
+    if value is None or not 0 <= value <= MAX_VERSION:
+        message = _("A whole number is required.")
+        raise DomainError(message, code="invalid_version", field="version")
+    return value
+
+
 def check_version(obj, expected_version: int | None) -> None:
-    if expected_version is not None and int(expected_version) != obj.version:
+    if expected_version is not None and whole_version(expected_version) != obj.version:
         raise StaleObjectError(
             _(
                 "This record was changed by someone else (now version %(current)s, you edited "

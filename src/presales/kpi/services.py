@@ -97,7 +97,7 @@ def _record_version(indicator: Indicator, *, actor, summary: str) -> IndicatorVe
 
 @transaction.atomic
 def indicator_create(*, actor, code: str, name: str, dimension: str, data_source: str, rule_type: str,
-                     rule_params: dict, max_points, definition: str = "", metric_code: str = "", unit: str = "",
+                     rule_params: dict | None = None, max_points, definition: str = "", metric_code: str = "", unit: str = "",
                      applicable_roles: Iterable = (), evaluation_sources: Sequence[str] = ()) -> Indicator:
     _require_editor(actor)
     indicator = Indicator(

@@ -376,7 +376,7 @@ def _check_criteria_editable(poc: Poc) -> None:
 
 
 @transaction.atomic
-def criterion_create(*, actor, poc: Poc, name: str, unit: str, direction: str, pass_level, form: str = "absolute",
+def criterion_create(*, actor, poc: Poc, name: str, unit: str, direction: str, pass_level=None, form: str = "absolute",
                      is_key: bool = True, baseline=None, reference=None, excellent_level=None,
                      aggregation: str = "latest", data_source: str = "", data_source_detail: str = "",
                      sampling_frequency: str = "", sample_size: int | None = None, comparison_baseline: str = "",

@@ -22,7 +22,7 @@ from presales.core.errors import DomainError, PermissionDenied, TransitionRefuse
 from presales.core.services import FieldErrors
 
 from . import permissions
-from .choices import AwardRoundStatus, MentoringStatus, OnboardingStatus, ReportRating, TrainingKind
+from .choices import AwardRoundStatus, CertificationKind, MentoringStatus, OnboardingStatus, ReportRating, TrainingKind
 from .models import (
     SCORE_FIELDS,
     AwardNomination,
@@ -335,7 +335,7 @@ def certification_create(
     person,
     name: str,
     issuer: str,
-    kind: str,
+    kind: str = CertificationKind.EXTERNAL,
     obtained_on,
     expires_on=None,
     credential_id: str = "",
@@ -459,7 +459,7 @@ def training_create(
     *,
     actor,
     title: str,
-    kind: str,
+    kind: str = TrainingKind.INTERNAL,
     held_on,
     trainer=None,
     external_trainer: str = "",

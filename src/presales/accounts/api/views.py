@@ -4,8 +4,11 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import viewsets
 from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
+
+from presales.core.parsers import ObjectJSONParser
 
 from ..filtersets import PeopleFilterSet
 from ..models import Role, Team, User
@@ -18,6 +21,7 @@ class ObtainTokenView(ObtainAuthToken):
 
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "token"
+    parser_classes = [FormParser, MultiPartParser, ObjectJSONParser]  # DRF's view names plain JSONParser
 
     @extend_schema(summary="Obtain an API token", tags=["auth"])
     def post(self, request, *args, **kwargs):

@@ -6,10 +6,10 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.exceptions import PermissionDenied as ApiPermissionDenied
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
-from presales.core.api import WritableScopedViewSet, expected_version
+from presales.core.api import ObjectJSONParser, WritableScopedViewSet, expected_version
 
 from .. import permissions, selectors, services
 from ..filtersets import (
@@ -84,7 +84,7 @@ class BidViewSet(WritableScopedViewSet):
 
     @extend_schema(request={"multipart/form-data": s.BidReceiptSerializer, "application/json": s.BidReceiptSerializer},
                    responses=s.BidSerializer)
-    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser, FormParser, JSONParser])
+    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser, FormParser, ObjectJSONParser])
     def receipt(self, request, pk=None):
         bid = self.get_object()
         serializer = s.BidReceiptSerializer(data=request.data)

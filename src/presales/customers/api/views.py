@@ -50,6 +50,7 @@ class CustomerViewSet(WritableScopedViewSet):
     prefetch_related_fields = ("assistants",)
     ordering_fields = ["name", "created_at", "updated_at"]
     ordering = ["name"]
+    action_fields = {"presales_owner": "reassign", "sales_owner": "reassign"}
 
     def create_object(self, data):
         return services.customer_create(actor=self.request.user, **data)
@@ -64,7 +65,11 @@ class CustomerViewSet(WritableScopedViewSet):
         customer = self.get_object()
         serializer = ReassignSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        change = services.customer_reassign(actor=request.user, customer=customer, **serializer.validated_data)
+        data = dict(serializer.validated_data)
+        version = data.pop("version", None)  # documented as optional: checked when sent
+        if version is None and request.headers.get("If-Match"):
+            version = expected_version(request)
+        change = services.customer_reassign(actor=request.user, customer=customer, expected_version=version, **data)
         return Response(OwnershipChangeSerializer(change).data, status=201)
 
 

@@ -3,10 +3,10 @@ from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
-from presales.core.api import ReadOnlyScopedViewSet, WritableScopedViewSet, expected_version
+from presales.core.api import ObjectJSONParser, ReadOnlyScopedViewSet, WritableScopedViewSet, expected_version
 from presales.core.errors import PermissionDenied
 
 from .. import metadata, permissions, selectors, services
@@ -56,7 +56,7 @@ class DocumentViewSet(WritableScopedViewSet):
     serializer_class = DocumentSerializer
     read_serializer_class = DocumentSerializer
     filterset_class = DocumentFilterSet
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    parser_classes = [ObjectJSONParser, MultiPartParser, FormParser]
     ordering_fields = ["created_at", "number", "title"]
     ordering = ["-created_at", "-pk"]
     http_method_names = ["get", "post", "patch", "head", "options"]
