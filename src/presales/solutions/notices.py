@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.utils import translation
-from django.utils.translation import gettext as _
+
+from presales.notifications.text import lazy_text as _
 
 from .choices import Decision, Department, DeptDecision, ReviewLevel
 
@@ -35,7 +36,7 @@ def review_requested(solution) -> None:
         kind="solutions.review_requested",
         title=title,
         body=body,
-        url=solution.get_absolute_url(),
+        target=solution,
     )
 
 
@@ -52,7 +53,7 @@ def decision_made(solution, *, level: int, decision: str, reviewer, comments: st
         kind="solutions.decision",
         title=title,
         body=body,
-        url=solution.get_absolute_url(),
+        target=solution,
     )
 
 
@@ -78,7 +79,7 @@ def departments_requested(solution) -> None:
         kind="solutions.departments",
         title=title,
         body=body,
-        url=solution.get_absolute_url(),
+        target=solution,
     )
 
 
@@ -94,7 +95,7 @@ def department_decided(solution, *, department: str, decision: str, comments: st
         kind="solutions.department",
         title=title,
         body=comments,
-        url=solution.get_absolute_url(),
+        target=solution,
     )
 
 
@@ -104,5 +105,5 @@ def review_passed(solution) -> None:
         body = _("The solution passed the internal and the cross-department review and was archived.")
     people = [solution.author, solution.opportunity.presales_lead, solution.opportunity.sales_owner]
     _notify(
-        recipients=people, kind="solutions.passed", title=title, body=body, url=solution.get_absolute_url()
+        recipients=people, kind="solutions.passed", title=title, body=body, target=solution
     )
