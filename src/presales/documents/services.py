@@ -303,6 +303,9 @@ def _notify_decision(document: Document, *, event: DocumentEvent, actor) -> None
         document=document,
         key=f"event.{event.pk}.author",
     )
+    from presales.notifications.services import notify_mentions
+
+    notify_mentions(text=event.comment, author=actor, target=document, where=document.number)
 
 
 # --- create, edit, versions ------------------------------------------------------------------------

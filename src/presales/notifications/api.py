@@ -8,9 +8,14 @@ from .services import notification_mark_read
 
 
 class NotificationSerializer(serializers.ModelSerializer):
+    """Title and body in the language of the request (Accept-Language / the user's session)."""
+
+    title = serializers.CharField(source="title_text", read_only=True)
+    body = serializers.CharField(source="body_text", read_only=True)
+
     class Meta:
         model = Notification
-        fields = ["id", "kind", "title", "body", "url", "created_at", "read_at"]
+        fields = ["id", "kind", "event", "actionable", "title", "body", "url", "created_at", "read_at"]
         read_only_fields = fields
 
 
@@ -21,7 +26,8 @@ class MarkReadSerializer(serializers.Serializer):
 
 
 class NotificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    """My notifications, newest first. `?unread=true` for the unread ones."""
+    """My notifications, newest first. `?unread=true` for the unread ones, `?event=approval` for one
+    kind of event."""
 
     serializer_class = NotificationSerializer
 
@@ -29,6 +35,8 @@ class NotificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
         qs = Notification.objects.visible_to(self.request.user)
         if self.request.query_params.get("unread") in ("1", "true", "yes"):
             qs = qs.unread()
+        if self.request.query_params.get("event"):
+            qs = qs.filter(event=self.request.query_params["event"])
         return qs
 
     @extend_schema(request=MarkReadSerializer, responses={200: None})

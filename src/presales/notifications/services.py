@@ -202,13 +202,25 @@ def preferences_update(
     return prefs
 
 
-def robot_save(*, actor, robot: TeamRobot) -> TeamRobot:
+def _require_robot_manager(actor) -> None:
+    from django.core.exceptions import PermissionDenied
+
     from .permissions import can_manage_robots
 
     if not can_manage_robots(actor):
-        from django.core.exceptions import PermissionDenied
-
         raise PermissionDenied
+
+
+@transaction.atomic
+def robot_save(*, actor, robot: TeamRobot) -> TeamRobot:
+    """Create or change a team's group robot (managers)."""
+    _require_robot_manager(actor)
     robot.full_clean()
     robot.save()
     return robot
+
+
+@transaction.atomic
+def robot_delete(*, actor, robot: TeamRobot) -> None:
+    _require_robot_manager(actor)
+    robot.delete()

@@ -55,6 +55,9 @@ def decision_made(solution, *, level: int, decision: str, reviewer, comments: st
         body=body,
         target=solution,
     )
+    from presales.notifications.services import notify_mentions
+
+    notify_mentions(text=comments, author=reviewer, target=solution, where=solution.title)
 
 
 def _recorders(solution) -> list:
