@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Event(models.TextChoices):
@@ -18,7 +19,7 @@ class Channel(models.TextChoices):
     """Where a notification is delivered."""
 
     IN_APP = "in_app", _("In-app inbox")  # the 通知 page and its badge
-    EMAIL = "email", _("E-mail")  # to the address of the user's account
+    EMAIL = "email", pgettext_lazy("notification channel", "E-mail")  # to the address of the user's account
     ROBOT = "robot", _("Team group robot")  # the WeCom / DingTalk / Feishu group of the user's team
 
 
@@ -31,7 +32,7 @@ class Platform(models.TextChoices):
 
 
 class DeliveryStatus(models.TextChoices):
-    PENDING = "pending", _("Pending")  # queued, or waiting for a retry
+    PENDING = "pending", pgettext_lazy("delivery", "Pending")  # queued, or waiting for a retry
     DIGEST = "digest", _("Waiting for the daily digest")  # e-mailed with the next daily digest
     SENT = "sent", _("Sent")  # accepted by the mail server / the platform
-    FAILED = "failed", _("Failed")  # refused or unreachable after the last attempt
+    FAILED = "failed", pgettext_lazy("delivery", "Failed")  # refused or unreachable after the last attempt

@@ -3,6 +3,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from .choices import Channel, DeliveryStatus, Event, Platform
@@ -51,7 +52,7 @@ class Notification(models.Model):
     )
     target_id = models.PositiveBigIntegerField(_("record id"), null=True, blank=True)
     # One line per record in the inbox: "<content type>:<id>", else the link, else the row itself.
-    group_key = models.CharField(_("group"), max_length=320, blank=True)
+    group_key = models.CharField(_("inbox group"), max_length=320, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
     emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
@@ -136,7 +137,7 @@ class Subscription(models.Model):
         related_name="notification_subscriptions",
     )
     event = models.CharField(_("event"), max_length=16, choices=Event.choices)
-    channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
+    channel = models.CharField(pgettext_lazy("notification", "channel"), max_length=16, choices=Channel.choices)
     enabled = models.BooleanField(_("enabled"), default=True)
 
     class Meta:
@@ -202,7 +203,7 @@ class Delivery(models.Model):
     notification = models.ForeignKey(
         Notification, verbose_name=_("notification"), on_delete=models.CASCADE, related_name="deliveries"
     )
-    channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
+    channel = models.CharField(pgettext_lazy("notification", "channel"), max_length=16, choices=Channel.choices)
     robot = models.ForeignKey(
         TeamRobot,
         verbose_name=_("robot"),
