@@ -175,6 +175,8 @@ def test_api(client, cast):
     client.force_login(cast.engineer_a)
     assert client.get(reverse("notification-list"), {"unread": "true"}).json()["count"] == 3
     assert client.get(reverse("notification-list"), {"event": "sla"}).json()["count"] == 0
+    unknown = client.get(reverse("notification-list"), {"event": "weather"})
+    assert unknown.status_code == 400 and "event" in unknown.json()
     r = client.post(reverse("notification-mark-read"), {"ids": [n.pk]}, content_type="application/json")
     assert r.json() == {"marked": 1}
     bad = client.post(reverse("notification-mark-read"), {"ids": ["x"]}, content_type="application/json")

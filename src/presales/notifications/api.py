@@ -1,8 +1,10 @@
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from .choices import Event
 from .models import Notification
 from .services import notification_mark_read
 
@@ -35,8 +37,18 @@ class NotificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
         qs = Notification.objects.visible_to(self.request.user)
         if self.request.query_params.get("unread") in ("1", "true", "yes"):
             qs = qs.unread()
-        if self.request.query_params.get("event"):
-            qs = qs.filter(event=self.request.query_params["event"])
+        event = self.request.query_params.get("event")
+        if event:
+            if event not in Event.values:
+                raise serializers.ValidationError(
+                    {
+                        "event": [
+                            _("Unknown kind of event: choose one of %(kinds)s.")
+                            % {"kinds": ", ".join(Event.values)}
+                        ]
+                    }
+                )
+            qs = qs.filter(event=event)
         return qs
 
     @extend_schema(request=MarkReadSerializer, responses={200: None})

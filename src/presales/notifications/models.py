@@ -137,7 +137,9 @@ class Subscription(models.Model):
         related_name="notification_subscriptions",
     )
     event = models.CharField(_("event"), max_length=16, choices=Event.choices)
-    channel = models.CharField(pgettext_lazy("notification", "channel"), max_length=16, choices=Channel.choices)
+    channel = models.CharField(
+        pgettext_lazy("notification", "channel"), max_length=16, choices=Channel.choices
+    )
     enabled = models.BooleanField(_("enabled"), default=True)
 
     class Meta:
@@ -203,7 +205,9 @@ class Delivery(models.Model):
     notification = models.ForeignKey(
         Notification, verbose_name=_("notification"), on_delete=models.CASCADE, related_name="deliveries"
     )
-    channel = models.CharField(pgettext_lazy("notification", "channel"), max_length=16, choices=Channel.choices)
+    channel = models.CharField(
+        pgettext_lazy("notification", "channel"), max_length=16, choices=Channel.choices
+    )
     robot = models.ForeignKey(
         TeamRobot,
         verbose_name=_("robot"),

@@ -8,179 +8,365 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0002_roles'),
-        ('contenttypes', '0002_remove_content_type_name'),
-        ('notifications', '0001_initial'),
+        ("accounts", "0002_roles"),
+        ("contenttypes", "0002_remove_content_type_name"),
+        ("notifications", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Delivery',
+            name="Delivery",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('channel', models.CharField(choices=[('in_app', 'In-app inbox'), ('email', 'E-mail'), ('robot', 'Team group robot')], max_length=16, verbose_name='channel')),
-                ('status', models.CharField(choices=[('pending', 'Pending'), ('digest', 'Waiting for the daily digest'), ('sent', 'Sent'), ('failed', 'Failed')], default='pending', max_length=16, verbose_name='status')),
-                ('attempts', models.PositiveSmallIntegerField(default=0, verbose_name='attempts')),
-                ('response_code', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='response code')),
-                ('error', models.TextField(blank=True, verbose_name='error')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='created at')),
-                ('last_attempt_at', models.DateTimeField(blank=True, null=True, verbose_name='last attempt')),
-                ('sent_at', models.DateTimeField(blank=True, null=True, verbose_name='sent at')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[
+                            ("in_app", "In-app inbox"),
+                            ("email", "E-mail"),
+                            ("robot", "Team group robot"),
+                        ],
+                        max_length=16,
+                        verbose_name="channel",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Pending"),
+                            ("digest", "Waiting for the daily digest"),
+                            ("sent", "Sent"),
+                            ("failed", "Failed"),
+                        ],
+                        default="pending",
+                        max_length=16,
+                        verbose_name="status",
+                    ),
+                ),
+                ("attempts", models.PositiveSmallIntegerField(default=0, verbose_name="attempts")),
+                (
+                    "response_code",
+                    models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="response code"),
+                ),
+                ("error", models.TextField(blank=True, verbose_name="error")),
+                (
+                    "created_at",
+                    models.DateTimeField(auto_now_add=True, db_index=True, verbose_name="created at"),
+                ),
+                ("last_attempt_at", models.DateTimeField(blank=True, null=True, verbose_name="last attempt")),
+                ("sent_at", models.DateTimeField(blank=True, null=True, verbose_name="sent at")),
             ],
             options={
-                'verbose_name': 'delivery',
-                'verbose_name_plural': 'deliveries',
-                'ordering': ['-created_at', '-pk'],
+                "verbose_name": "delivery",
+                "verbose_name_plural": "deliveries",
+                "ordering": ["-created_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalTeamRobot',
+            name="HistoricalTeamRobot",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('platform', models.CharField(choices=[('wecom', 'WeCom'), ('dingtalk', 'DingTalk'), ('feishu', 'Feishu')], max_length=16, verbose_name='platform')),
-                ('url', models.URLField(max_length=500, verbose_name='webhook address')),
-                ('events', models.JSONField(blank=True, default=list, verbose_name='events')),
-                ('active', models.BooleanField(default=True, verbose_name='active')),
-                ('created_at', models.DateTimeField(blank=True, editable=False, verbose_name='created at')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
+                (
+                    "id",
+                    models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID"),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="name")),
+                (
+                    "platform",
+                    models.CharField(
+                        choices=[("wecom", "WeCom"), ("dingtalk", "DingTalk"), ("feishu", "Feishu")],
+                        max_length=16,
+                        verbose_name="platform",
+                    ),
+                ),
+                ("url", models.URLField(max_length=500, verbose_name="webhook address")),
+                ("events", models.JSONField(blank=True, default=list, verbose_name="events")),
+                ("active", models.BooleanField(default=True, verbose_name="active")),
+                ("created_at", models.DateTimeField(blank=True, editable=False, verbose_name="created at")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical team group robot',
-                'verbose_name_plural': 'historical team group robots',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical team group robot",
+                "verbose_name_plural": "historical team group robots",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='Preferences',
+            name="Preferences",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('language', models.CharField(choices=[('zh-hans', '简体中文'), ('en', 'English')], default=presales.notifications.models.default_language, max_length=10, verbose_name='language of e-mails')),
-                ('email_digest', models.BooleanField(default=False, help_text='One e-mail a day instead of one per event.', verbose_name='daily digest e-mail')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "language",
+                    models.CharField(
+                        choices=[("zh-hans", "简体中文"), ("en", "English")],
+                        default=presales.notifications.models.default_language,
+                        max_length=10,
+                        verbose_name="language of e-mails",
+                    ),
+                ),
+                (
+                    "email_digest",
+                    models.BooleanField(
+                        default=False,
+                        help_text="One e-mail a day instead of one per event.",
+                        verbose_name="daily digest e-mail",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'notification preferences',
-                'verbose_name_plural': 'notification preferences',
+                "verbose_name": "notification preferences",
+                "verbose_name_plural": "notification preferences",
             },
         ),
         migrations.CreateModel(
-            name='Subscription',
+            name="Subscription",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('event', models.CharField(choices=[('approval', 'Approvals waiting'), ('sla', 'SLA breaches'), ('poc', 'POC incidents and escalations'), ('bid', 'Bid deadlines'), ('appraisal', 'Appraisal steps'), ('mention', 'Mentions'), ('info', 'Other news')], max_length=16, verbose_name='event')),
-                ('channel', models.CharField(choices=[('in_app', 'In-app inbox'), ('email', 'E-mail'), ('robot', 'Team group robot')], max_length=16, verbose_name='channel')),
-                ('enabled', models.BooleanField(default=True, verbose_name='enabled')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "event",
+                    models.CharField(
+                        choices=[
+                            ("approval", "Approvals waiting"),
+                            ("sla", "SLA breaches"),
+                            ("poc", "POC incidents and escalations"),
+                            ("bid", "Bid deadlines"),
+                            ("appraisal", "Appraisal steps"),
+                            ("mention", "Mentions"),
+                            ("info", "Other news"),
+                        ],
+                        max_length=16,
+                        verbose_name="event",
+                    ),
+                ),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[
+                            ("in_app", "In-app inbox"),
+                            ("email", "E-mail"),
+                            ("robot", "Team group robot"),
+                        ],
+                        max_length=16,
+                        verbose_name="channel",
+                    ),
+                ),
+                ("enabled", models.BooleanField(default=True, verbose_name="enabled")),
             ],
             options={
-                'verbose_name': 'notification subscription',
-                'verbose_name_plural': 'notification subscriptions',
+                "verbose_name": "notification subscription",
+                "verbose_name_plural": "notification subscriptions",
             },
         ),
         migrations.CreateModel(
-            name='TeamRobot',
+            name="TeamRobot",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('platform', models.CharField(choices=[('wecom', 'WeCom'), ('dingtalk', 'DingTalk'), ('feishu', 'Feishu')], max_length=16, verbose_name='platform')),
-                ('url', models.URLField(max_length=500, verbose_name='webhook address')),
-                ('secret', models.CharField(blank=True, help_text='DingTalk and Feishu: the secret shown when signing is switched on for the robot.', max_length=200, verbose_name='signing secret')),
-                ('events', models.JSONField(blank=True, default=list, verbose_name='events')),
-                ('active', models.BooleanField(default=True, verbose_name='active')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="name")),
+                (
+                    "platform",
+                    models.CharField(
+                        choices=[("wecom", "WeCom"), ("dingtalk", "DingTalk"), ("feishu", "Feishu")],
+                        max_length=16,
+                        verbose_name="platform",
+                    ),
+                ),
+                ("url", models.URLField(max_length=500, verbose_name="webhook address")),
+                (
+                    "secret",
+                    models.CharField(
+                        blank=True,
+                        help_text="DingTalk and Feishu: the secret shown when signing is switched on for the robot.",
+                        max_length=200,
+                        verbose_name="signing secret",
+                    ),
+                ),
+                ("events", models.JSONField(blank=True, default=list, verbose_name="events")),
+                ("active", models.BooleanField(default=True, verbose_name="active")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
             ],
             options={
-                'verbose_name': 'team group robot',
-                'verbose_name_plural': 'team group robots',
-                'ordering': ['team__name', 'name'],
+                "verbose_name": "team group robot",
+                "verbose_name_plural": "team group robots",
+                "ordering": ["team__name", "name"],
             },
         ),
         migrations.AddField(
-            model_name='notification',
-            name='actionable',
-            field=models.BooleanField(default=False, verbose_name='waits for the recipient'),
+            model_name="notification",
+            name="actionable",
+            field=models.BooleanField(default=False, verbose_name="waits for the recipient"),
         ),
         migrations.AddField(
-            model_name='notification',
-            name='event',
-            field=models.CharField(choices=[('approval', 'Approvals waiting'), ('sla', 'SLA breaches'), ('poc', 'POC incidents and escalations'), ('bid', 'Bid deadlines'), ('appraisal', 'Appraisal steps'), ('mention', 'Mentions'), ('info', 'Other news')], default='info', max_length=16, verbose_name='event'),
+            model_name="notification",
+            name="event",
+            field=models.CharField(
+                choices=[
+                    ("approval", "Approvals waiting"),
+                    ("sla", "SLA breaches"),
+                    ("poc", "POC incidents and escalations"),
+                    ("bid", "Bid deadlines"),
+                    ("appraisal", "Appraisal steps"),
+                    ("mention", "Mentions"),
+                    ("info", "Other news"),
+                ],
+                default="info",
+                max_length=16,
+                verbose_name="event",
+            ),
         ),
         migrations.AddField(
-            model_name='notification',
-            name='group_key',
-            field=models.CharField(blank=True, max_length=320, verbose_name='inbox group'),
+            model_name="notification",
+            name="group_key",
+            field=models.CharField(blank=True, max_length=320, verbose_name="inbox group"),
         ),
         migrations.AddField(
-            model_name='notification',
-            name='params',
-            field=models.JSONField(blank=True, default=dict, verbose_name='text parameters'),
+            model_name="notification",
+            name="params",
+            field=models.JSONField(blank=True, default=dict, verbose_name="text parameters"),
         ),
         migrations.AddField(
-            model_name='notification',
-            name='target_id',
-            field=models.PositiveBigIntegerField(blank=True, null=True, verbose_name='record id'),
+            model_name="notification",
+            name="target_id",
+            field=models.PositiveBigIntegerField(blank=True, null=True, verbose_name="record id"),
         ),
         migrations.AddField(
-            model_name='notification',
-            name='target_type',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='contenttypes.contenttype', verbose_name='record type'),
+            model_name="notification",
+            name="target_type",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="+",
+                to="contenttypes.contenttype",
+                verbose_name="record type",
+            ),
         ),
         migrations.AddIndex(
-            model_name='notification',
-            index=models.Index(fields=['recipient', 'group_key'], name='notificatio_recipie_5dcd9d_idx'),
+            model_name="notification",
+            index=models.Index(fields=["recipient", "group_key"], name="notificatio_recipie_5dcd9d_idx"),
         ),
         migrations.AddIndex(
-            model_name='notification',
-            index=models.Index(fields=['recipient', 'actionable', 'read_at'], name='notificatio_recipie_63cba8_idx'),
+            model_name="notification",
+            index=models.Index(
+                fields=["recipient", "actionable", "read_at"], name="notificatio_recipie_63cba8_idx"
+            ),
         ),
         migrations.AddField(
-            model_name='delivery',
-            name='notification',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='deliveries', to='notifications.notification', verbose_name='notification'),
+            model_name="delivery",
+            name="notification",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="deliveries",
+                to="notifications.notification",
+                verbose_name="notification",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalteamrobot',
-            name='history_user',
-            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="historicalteamrobot",
+            name="history_user",
+            field=models.ForeignKey(
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='historicalteamrobot',
-            name='team',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='accounts.team', verbose_name='team'),
+            model_name="historicalteamrobot",
+            name="team",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to="accounts.team",
+                verbose_name="team",
+            ),
         ),
         migrations.AddField(
-            model_name='preferences',
-            name='user',
-            field=models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='notification_preferences', to=settings.AUTH_USER_MODEL, verbose_name='user'),
+            model_name="preferences",
+            name="user",
+            field=models.OneToOneField(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="notification_preferences",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="user",
+            ),
         ),
         migrations.AddField(
-            model_name='subscription',
-            name='user',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='notification_subscriptions', to=settings.AUTH_USER_MODEL, verbose_name='user'),
+            model_name="subscription",
+            name="user",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="notification_subscriptions",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="user",
+            ),
         ),
         migrations.AddField(
-            model_name='teamrobot',
-            name='team',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='robots', to='accounts.team', verbose_name='team'),
+            model_name="teamrobot",
+            name="team",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="robots",
+                to="accounts.team",
+                verbose_name="team",
+            ),
         ),
         migrations.AddField(
-            model_name='delivery',
-            name='robot',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='deliveries', to='notifications.teamrobot', verbose_name='robot'),
+            model_name="delivery",
+            name="robot",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="deliveries",
+                to="notifications.teamrobot",
+                verbose_name="robot",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='subscription',
-            constraint=models.UniqueConstraint(fields=('user', 'event', 'channel'), name='notification_subscription_unique', violation_error_message='This event and channel are set already.'),
+            model_name="subscription",
+            constraint=models.UniqueConstraint(
+                fields=("user", "event", "channel"),
+                name="notification_subscription_unique",
+                violation_error_message="This event and channel are set already.",
+            ),
         ),
         migrations.AddIndex(
-            model_name='delivery',
-            index=models.Index(fields=['channel', 'status'], name='notificatio_channel_60058b_idx'),
+            model_name="delivery",
+            index=models.Index(fields=["channel", "status"], name="notificatio_channel_60058b_idx"),
         ),
     ]
