@@ -264,3 +264,20 @@ def test_mentions_notify_the_people_named(cast, django_capture_on_commit_callbac
     assert {n.recipient for n in got} == {cast.engineer_a, cast.engineer_b}
     n = got.first()
     assert n.actionable and n.event == "mention" and n.title == "王经理在“方案评审”中提到了你"
+
+
+def test_data_migration_classifies_existing_rows(cast):
+    """Rows from before kinds had events keep their frozen text and get their event, flag and group."""
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("presales.notifications.migrations.0003_classify_existing")
+    old = Notification.objects.create(recipient=cast.engineer_a, kind="documents.review", title="[WD-1] 等待您审批",
+                                      url="/documents/1/")
+    news = Notification.objects.create(recipient=cast.engineer_a, kind="talent.promotion", title="晋升已记录")
+    migration.classify(apps, None)
+    old.refresh_from_db()
+    news.refresh_from_db()
+    assert (old.event, old.actionable, old.group_key, old.title_text) == ("approval", True, "url:/documents/1/", "[WD-1] 等待您审批")
+    assert (news.event, news.actionable, news.group_key) == ("info", False, "")
