@@ -6,6 +6,7 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     initial = True
 
     dependencies = [
@@ -14,51 +15,25 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name="Notification",
+            name='Notification',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("kind", models.CharField(max_length=64, verbose_name="kind")),
-                ("title", models.CharField(max_length=200, verbose_name="title")),
-                ("body", models.TextField(blank=True, verbose_name="message")),
-                ("url", models.CharField(blank=True, max_length=300, verbose_name="link")),
-                (
-                    "created_at",
-                    models.DateTimeField(auto_now_add=True, db_index=True, verbose_name="created at"),
-                ),
-                ("read_at", models.DateTimeField(blank=True, null=True, verbose_name="read at")),
-                ("emailed_at", models.DateTimeField(blank=True, null=True, verbose_name="e-mailed at")),
-                ("dedup_key", models.CharField(blank=True, max_length=200, verbose_name="deduplication key")),
-                (
-                    "recipient",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="notifications",
-                        to=settings.AUTH_USER_MODEL,
-                        verbose_name="recipient",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('kind', models.CharField(max_length=64, verbose_name='kind')),
+                ('title', models.CharField(max_length=200, verbose_name='title')),
+                ('body', models.TextField(blank=True, verbose_name='message')),
+                ('url', models.CharField(blank=True, max_length=300, verbose_name='link')),
+                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='created at')),
+                ('read_at', models.DateTimeField(blank=True, null=True, verbose_name='read at')),
+                ('emailed_at', models.DateTimeField(blank=True, null=True, verbose_name='e-mailed at')),
+                ('dedup_key', models.CharField(blank=True, max_length=200, verbose_name='deduplication key')),
+                ('recipient', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='notifications', to=settings.AUTH_USER_MODEL, verbose_name='recipient')),
             ],
             options={
-                "verbose_name": "notification",
-                "verbose_name_plural": "notifications",
-                "ordering": ["-created_at", "-pk"],
-                "indexes": [
-                    models.Index(
-                        fields=["recipient", "read_at", "-created_at"], name="notificatio_recipie_ce9d56_idx"
-                    )
-                ],
-                "constraints": [
-                    models.UniqueConstraint(
-                        condition=models.Q(("dedup_key", ""), _negated=True),
-                        fields=("recipient", "dedup_key"),
-                        name="notification_dedup",
-                    )
-                ],
+                'verbose_name': 'notification',
+                'verbose_name_plural': 'notifications',
+                'ordering': ['-created_at', '-pk'],
+                'indexes': [models.Index(fields=['recipient', 'read_at', '-created_at'], name='notificatio_recipie_ce9d56_idx')],
+                'constraints': [models.UniqueConstraint(condition=models.Q(('dedup_key', ''), _negated=True), fields=('recipient', 'dedup_key'), name='notification_dedup')],
             },
         ),
     ]
