@@ -341,6 +341,7 @@ PRESALES_FRAGMENT_APPS = (
     "knowledge",
     "forecast",
     "imports",
+    "notifications",
 )
 for _app in PRESALES_FRAGMENT_APPS:
     _conf = importlib.import_module(f"presales.{_app}.conf")

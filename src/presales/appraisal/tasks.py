@@ -12,9 +12,10 @@ from __future__ import annotations
 from datetime import timedelta
 
 from celery import shared_task
-from django.conf import settings
-from django.utils import timezone, translation
-from django.utils.translation import gettext as _
+from django.utils import timezone
+from django.utils.translation import gettext_lazy
+
+from presales.notifications.text import Text
 
 REMIND_DAYS = 2
 
@@ -51,13 +52,12 @@ def actors(appraisal) -> list:
 def _texts(appraisal, due=None):
     from .choices import Step
 
-    with translation.override(settings.LANGUAGE_CODE):
-        title = _("Appraisal %(cycle)s · %(name)s: %(step)s") % {
-            "cycle": appraisal.cycle.name,
-            "name": appraisal.employee,
-            "step": Step(appraisal.status).label,
-        }
-        body = (_("Due by %(due)s.") % {"due": due.isoformat()}) if due else ""
+    title = Text(gettext_lazy("Appraisal %(cycle)s · %(name)s: %(step)s")) % {
+        "cycle": appraisal.cycle.name,
+        "name": appraisal.employee,
+        "step": Step(appraisal.status).label,
+    }
+    body = (Text(gettext_lazy("Due by %(due)s.")) % {"due": due.isoformat()}) if due else ""
     return title, body
 
 
@@ -77,7 +77,7 @@ def notify_step(appraisal_pk: int) -> None:
         kind="appraisal.step",
         title=title,
         body=body,
-        url=appraisal.get_absolute_url(),
+        target=appraisal,
         dedup_key=f"appraisal.step.{appraisal.pk}.{appraisal.status}.{appraisal.version}",
     )
 
@@ -103,14 +103,13 @@ def remind_deadlines(today=None) -> int:
             continue
         title, body = _texts(appraisal, due)
         if due < today:
-            with translation.override(settings.LANGUAGE_CODE):
-                body = _("Overdue since %(due)s.") % {"due": due.isoformat()}
+            body = Text(gettext_lazy("Overdue since %(due)s.")) % {"due": due.isoformat()}
         notify(
             recipients=actors(appraisal),
             kind="appraisal.reminder",
             title=title,
             body=body,
-            url=appraisal.get_absolute_url(),
+            target=appraisal,
             dedup_key=f"appraisal.reminder.{appraisal.pk}.{appraisal.status}.{due.isoformat()}.{today.isoformat()}",
         )
         count += 1

@@ -13,7 +13,8 @@ from __future__ import annotations
 from celery import shared_task
 from django.conf import settings
 from django.utils import timezone, translation
-from django.utils.translation import gettext as _
+
+from presales.notifications.text import lazy_text as _
 
 from . import deadline as clock
 from .choices import ALERT_HOURS, Status
@@ -52,7 +53,7 @@ def run_alerts(*, now) -> dict[str, int]:
             title = _("[%(number)s] Bid deadline in %(hours)s hours: %(name)s") % {
                 "number": bid.number, "hours": hours, "name": bid.project_name}
             body = _("Sealed submission due by %(deadline)s.") % {"deadline": _fmt(bid, bid.deadline)}
-        notify(recipients=bid_team(bid), kind="bids.deadline", title=title, body=body, url=bid.get_absolute_url(),
+        notify(recipients=bid_team(bid), kind="bids.deadline", title=title, body=body, target=bid,
                dedup_key=clock.alert_key(bid.pk, bid.deadline, hours))
         sent["deadline"] += 1
     overdue = (Milestone.objects.filter(done_at__isnull=True, due_at__lte=now, bid__status=Status.PREPARING,
@@ -64,7 +65,7 @@ def run_alerts(*, now) -> dict[str, int]:
             title = _("[%(number)s] Milestone overdue: %(title)s") % {"number": bid.number, "title": milestone.title}
             body = _("It was due by %(due)s.") % {"due": _fmt(bid, milestone.due_at)}
         notify(recipients=[milestone.owner, bid.opportunity.presales_lead], kind="bids.milestone", title=title,
-               body=body, url=milestone.get_absolute_url(),
+               body=body, url=milestone.get_absolute_url(), target=bid,
                dedup_key=f"bids.milestone.{milestone.pk}.{int(milestone.due_at.timestamp())}")
         sent["milestone"] += 1
     return sent

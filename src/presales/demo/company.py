@@ -204,6 +204,7 @@ DEMO_MODULES = (
     ("appraisal", "presales.appraisal.demo"),
     ("knowledge", "presales.knowledge.demo"),
     ("forecast", "presales.forecast.demo"),
+    ("notifications", "presales.notifications.demo"),
 )
 
 

@@ -11,14 +11,15 @@ from datetime import datetime, time, timedelta
 from celery import shared_task
 from django.conf import settings
 from django.utils import timezone, translation
-from django.utils.translation import gettext as _
+
+from presales.notifications.text import lazy_text as _
 
 
 @shared_task
 def remind_presenters() -> int:
     from presales.notifications.services import notify
 
-    from .choices import OPEN_STATUSES
+    from .choices import OPEN_STATUSES, Mode, Status
     from .models import Demo
 
     tomorrow = timezone.localdate() + timedelta(days=1)
@@ -38,15 +39,15 @@ def remind_presenters() -> int:
             body = _("%(customer)s, %(when)s, %(place)s. Status: %(status)s.") % {
                 "customer": demo.customer.name,
                 "when": timezone.localtime(demo.planned_at).strftime("%Y-%m-%d %H:%M"),
-                "place": demo.location or demo.get_mode_display(),
-                "status": demo.get_status_display(),
+                "place": demo.location or Mode(demo.mode).label,
+                "status": Status(demo.status).label,
             }
         notify(
             recipients=list(demo.presenters.all()),
             kind="demos.reminder",
             title=title,
             body=body,
-            url=demo.get_absolute_url(),
+            target=demo,
             dedup_key=f"demos.reminder.{demo.pk}.{tomorrow.isoformat()}",
         )
         count += 1

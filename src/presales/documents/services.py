@@ -21,12 +21,14 @@ from django.db import transaction
 from django.db.models import Max, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from presales.accounts.choices import RoleCode
 from presales.core.concurrency import apply_changes, check_version, save_fields
 from presales.core.errors import DomainError, PermissionDenied, TransitionRefused
 from presales.core.numbering import sequence_next
 from presales.core.services import require_text, validate_or_raise
+from presales.notifications.text import Text
 
 from . import approval, files, permissions
 from .choices import (
@@ -243,7 +245,7 @@ def _notify(*, recipients, kind: str, title, body, document: Document, key: str)
         kind=kind,
         title=title,
         body=body,
-        url=document.get_absolute_url(),
+        target=document,
         dedup_key=f"documents.{key}",
     )
 
@@ -251,11 +253,11 @@ def _notify(*, recipients, kind: str, title, body, document: Document, key: str)
 def _notify_step(document: Document, *, event: DocumentEvent) -> None:
     """Tell the approvers of the document's (new) step that it waits for them."""
     with translation.override(settings.LANGUAGE_CODE):
-        title = _("[%(number)s] Waiting for your review: %(title)s") % {
+        title = Text(gettext_lazy("[%(number)s] Waiting for your review: %(title)s")) % {
             "number": document.number,
             "title": document.title,
         }
-        body = _("Step: %(step)s. Version %(version)s by %(author)s.") % {
+        body = Text(gettext_lazy("Step: %(step)s. Version %(version)s by %(author)s.")) % {
             "step": approval.STATUS_STEP[document.status].label,
             "version": document.current_version.number,
             "author": document.author,
@@ -275,19 +277,19 @@ def _notify_decision(document: Document, *, event: DocumentEvent, actor) -> None
     step = ReviewStep(event.step).label
     with translation.override(settings.LANGUAGE_CODE):
         if event.action == EventAction.RETURNED:
-            title = _("[%(number)s] Returned by %(name)s (%(step)s)") % {
+            title = Text(gettext_lazy("[%(number)s] Returned by %(name)s (%(step)s)")) % {
                 "number": document.number,
                 "name": actor,
                 "step": step,
             }
         elif document.status == DocumentStatus.PUBLISHED:
-            title = _("[%(number)s] Approved by %(name)s (%(step)s) and published") % {
+            title = Text(gettext_lazy("[%(number)s] Approved by %(name)s (%(step)s) and published")) % {
                 "number": document.number,
                 "name": actor,
                 "step": step,
             }
         else:
-            title = _("[%(number)s] Approved by %(name)s (%(step)s)") % {
+            title = Text(gettext_lazy("[%(number)s] Approved by %(name)s (%(step)s)")) % {
                 "number": document.number,
                 "name": actor,
                 "step": step,
@@ -301,6 +303,9 @@ def _notify_decision(document: Document, *, event: DocumentEvent, actor) -> None
         document=document,
         key=f"event.{event.pk}.author",
     )
+    from presales.notifications.services import notify_mentions
+
+    notify_mentions(text=event.comment, author=actor, target=document, where=document.number)
 
 
 # --- create, edit, versions ------------------------------------------------------------------------
@@ -829,7 +834,7 @@ def archive_due_documents(*, now: datetime | None = None) -> int:
             reason = ArchiveReason.PROJECT_CLOSED if closed else ArchiveReason.EXPIRED
             _archive(locked, actor=None, reason=reason)
             with translation.override(settings.LANGUAGE_CODE):
-                title = _("[%(number)s] Archived: %(reason)s") % {
+                title = Text(gettext_lazy("[%(number)s] Archived: %(reason)s")) % {
                     "number": locked.number,
                     "reason": ArchiveReason(reason).label,
                 }
@@ -870,7 +875,7 @@ def access_request_create(*, actor, document: Document, reason: str) -> AccessRe
         )
     request = AccessRequest.objects.create(document=locked, requester=actor, reason=reason)
     with translation.override(settings.LANGUAGE_CODE):
-        title = _("[%(number)s] %(name)s asks to read “%(title)s”") % {
+        title = Text(gettext_lazy("[%(number)s] %(name)s asks to read “%(title)s”")) % {
             "number": locked.number,
             "name": actor,
             "title": locked.title,
@@ -884,6 +889,7 @@ def access_request_create(*, actor, document: Document, reason: str) -> AccessRe
         title=title,
         body=reason,
         url=request.get_absolute_url(),
+        target=locked,
         dedup_key=f"documents.access_request.{request.pk}",
     )
     return request
@@ -949,13 +955,13 @@ def access_request_decide(
                 "name": locked.requester,
                 "day": until.isoformat(),
             }
-            title = _("[%(number)s] Access granted until %(day)s") % {
+            title = Text(gettext_lazy("[%(number)s] Access granted until %(day)s")) % {
                 "number": document.number,
                 "day": until.isoformat(),
             }
         else:
             comment = _("%(name)s: %(note)s") % {"name": locked.requester, "note": note}
-            title = _("[%(number)s] Access refused") % {"number": document.number}
+            title = Text(gettext_lazy("[%(number)s] Access refused")) % {"number": document.number}
     _event(
         document,
         action=EventAction.ACCESS_GRANTED if grant else EventAction.ACCESS_REFUSED,

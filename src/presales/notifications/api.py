@@ -1,16 +1,23 @@
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from .choices import Event
 from .models import Notification
 from .services import notification_mark_read
 
 
 class NotificationSerializer(serializers.ModelSerializer):
+    """Title and body in the language of the request (Accept-Language / the user's session)."""
+
+    title = serializers.CharField(source="title_text", read_only=True)
+    body = serializers.CharField(source="body_text", read_only=True)
+
     class Meta:
         model = Notification
-        fields = ["id", "kind", "title", "body", "url", "created_at", "read_at"]
+        fields = ["id", "kind", "event", "actionable", "title", "body", "url", "created_at", "read_at"]
         read_only_fields = fields
 
 
@@ -21,7 +28,8 @@ class MarkReadSerializer(serializers.Serializer):
 
 
 class NotificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    """My notifications, newest first. `?unread=true` for the unread ones."""
+    """My notifications, newest first. `?unread=true` for the unread ones, `?event=approval` for one
+    kind of event."""
 
     serializer_class = NotificationSerializer
 
@@ -29,6 +37,18 @@ class NotificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
         qs = Notification.objects.visible_to(self.request.user)
         if self.request.query_params.get("unread") in ("1", "true", "yes"):
             qs = qs.unread()
+        event = self.request.query_params.get("event")
+        if event:
+            if event not in Event.values:
+                raise serializers.ValidationError(
+                    {
+                        "event": [
+                            _("Unknown kind of event: choose one of %(kinds)s.")
+                            % {"kinds": ", ".join(Event.values)}
+                        ]
+                    }
+                )
+            qs = qs.filter(event=event)
         return qs
 
     @extend_schema(request=MarkReadSerializer, responses={200: None})

@@ -9,7 +9,8 @@ from __future__ import annotations
 from celery import shared_task
 from django.conf import settings
 from django.utils import timezone, translation
-from django.utils.translation import gettext as _
+
+from presales.notifications.text import lazy_text as _
 
 
 def answerable(poc) -> list:
@@ -25,7 +26,7 @@ def notify_incident_opened(incident) -> None:
         body = _("Response due by %(due)s (the POC's escalation limit).") % {
             "due": timezone.localtime(incident.response_due_at).strftime("%Y-%m-%d %H:%M")}
     notify(recipients=answerable(incident.poc), kind="poc.incident", title=title, body=body,
-           url=incident.get_absolute_url())
+           target=incident)
 
 
 @shared_task
@@ -46,6 +47,6 @@ def notify_overdue_incidents() -> int:
             body = _("The response to this incident was due by %(due)s.") % {
                 "due": timezone.localtime(incident.response_due_at).strftime("%Y-%m-%d %H:%M")}
         notify(recipients=answerable(incident.poc), kind="poc.incident_overdue", title=title, body=body,
-               url=incident.get_absolute_url(), dedup_key=f"poc.incident.overdue.{incident.pk}")
+               target=incident, dedup_key=f"poc.incident.overdue.{incident.pk}")
         count += 1
     return count

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.utils import translation
-from django.utils.translation import gettext as _
+
+from presales.notifications.text import lazy_text as _
 
 from .choices import Decision, Department, DeptDecision, ReviewLevel
 
@@ -35,7 +36,7 @@ def review_requested(solution) -> None:
         kind="solutions.review_requested",
         title=title,
         body=body,
-        url=solution.get_absolute_url(),
+        target=solution,
     )
 
 
@@ -52,8 +53,11 @@ def decision_made(solution, *, level: int, decision: str, reviewer, comments: st
         kind="solutions.decision",
         title=title,
         body=body,
-        url=solution.get_absolute_url(),
+        target=solution,
     )
+    from presales.notifications.services import notify_mentions
+
+    notify_mentions(text=comments, author=reviewer, target=solution, where=solution.title)
 
 
 def _recorders(solution) -> list:
@@ -78,7 +82,7 @@ def departments_requested(solution) -> None:
         kind="solutions.departments",
         title=title,
         body=body,
-        url=solution.get_absolute_url(),
+        target=solution,
     )
 
 
@@ -94,7 +98,7 @@ def department_decided(solution, *, department: str, decision: str, comments: st
         kind="solutions.department",
         title=title,
         body=comments,
-        url=solution.get_absolute_url(),
+        target=solution,
     )
 
 
@@ -104,5 +108,5 @@ def review_passed(solution) -> None:
         body = _("The solution passed the internal and the cross-department review and was archived.")
     people = [solution.author, solution.opportunity.presales_lead, solution.opportunity.sales_owner]
     _notify(
-        recipients=people, kind="solutions.passed", title=title, body=body, url=solution.get_absolute_url()
+        recipients=people, kind="solutions.passed", title=title, body=body, target=solution
     )

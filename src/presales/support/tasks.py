@@ -2,9 +2,9 @@
 
 from celery import shared_task
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
 from presales.notifications.services import notify
+from presales.notifications.text import lazy_text as _
 
 from . import sla
 from .choices import RequestStatus
@@ -42,7 +42,7 @@ def remind_overdue_support_requests() -> int:
                 % {"number": request.number, "title": request.title},
                 body=_("Nobody has responded yet; the response was due at %(due)s.")
                 % {"due": timezone.localtime(request.response_due_at).strftime("%Y-%m-%d %H:%M")},
-                url=request.get_absolute_url(),
+                target=request,
                 dedup_key=f"support:{request.pk}:response_overdue",
             )
         if request.wanted_by < now:
@@ -53,7 +53,7 @@ def remind_overdue_support_requests() -> int:
                 % {"number": request.number, "title": request.title},
                 body=_("It was wanted by %(due)s and is not done.")
                 % {"due": timezone.localtime(request.wanted_by).strftime("%Y-%m-%d %H:%M")},
-                url=request.get_absolute_url(),
+                target=request,
                 dedup_key=f"support:{request.pk}:overdue",
             )
     return count

@@ -20,6 +20,7 @@ from presales.accounts.choices import CareerTrack, PresalesLevel
 from presales.core.concurrency import apply_changes, check_version, save_fields
 from presales.core.errors import DomainError, PermissionDenied, TransitionRefused
 from presales.core.services import FieldErrors
+from presales.notifications.text import Text
 
 from . import permissions
 from .choices import AwardRoundStatus, CertificationKind, MentoringStatus, OnboardingStatus, ReportRating, TrainingKind
@@ -241,13 +242,13 @@ def daily_report_rate(
             recipients=[report.author],
             kind="talent.report_rated",
             title=gettext_lazy("Your daily report was rated"),
-            body=_("%(day)s: %(rating)s. %(comment)s")
+            body=Text(gettext_lazy("%(day)s: %(rating)s. %(comment)s"))
             % {
                 "day": report.report_date.isoformat(),
-                "rating": report.get_rating_display(),
+                "rating": ReportRating(report.rating).label,
                 "comment": comment,
             },
-            url=report.get_absolute_url(),
+            target=report,
             email=False,
         )
     return report
@@ -285,7 +286,8 @@ def remind_missing_reports(*, day: date | None = None) -> int:
             recipients=[person],
             kind="talent.report_missing",
             title=gettext_lazy("Your daily report is missing"),
-            body=_("You have not written your daily report for %(day)s yet.") % {"day": day.isoformat()},
+            body=Text(gettext_lazy("You have not written your daily report for %(day)s yet."))
+            % {"day": day.isoformat()},
             url=reverse("talent:daily_report_create"),
             dedup_key=f"talent-report-missing-{person.pk}-{day}",
             email=False,
@@ -432,9 +434,9 @@ def warn_expiring_certifications(*, today: date | None = None) -> int:
             recipients=[cert.person, lead],
             kind="talent.certification_expiring",
             title=gettext_lazy("A certification expires soon"),
-            body=_("%(name)s of %(person)s expires on %(day)s.")
+            body=Text(gettext_lazy("%(name)s of %(person)s expires on %(day)s."))
             % {"name": cert.name, "person": cert.person, "day": cert.expires_on.isoformat()},
-            url=cert.get_absolute_url(),
+            target=cert,
             dedup_key=f"talent-cert-{cert.pk}-{week[0]}-{week[1]}",
             email=False,
         )
@@ -650,7 +652,7 @@ def mentoring_create(*, actor, mentor, mentee, started_on, goals: str) -> Mentor
         kind="talent.mentoring",
         title=gettext_lazy("New mentoring pair"),
         body=str(pair),
-        url=pair.get_absolute_url(),
+        target=pair,
         email=False,
     )
     return pair
@@ -896,7 +898,7 @@ def promotion_record(
         recipients=[person],
         kind="talent.promotion",
         title=gettext_lazy("Your promotion was recorded"),
-        body=_("New level: %(level)s") % {"level": promotion.get_to_level_display()},
+        body=Text(gettext_lazy("New level: %(level)s")) % {"level": PresalesLevel(promotion.to_level).label},
         url=reverse("talent:profile", args=[person.pk]),
         email=False,
     )
@@ -985,9 +987,9 @@ def award_round_move(*, actor, award_round: AwardRound, to_status: str, expected
         notify(
             recipients=User.objects.filter(is_active=True),
             kind="talent.award_announced",
-            title=_("%(round)s announced") % {"round": award_round},
-            body=_("Winners: %(names)s") % {"names": names},
-            url=award_round.get_absolute_url(),
+            title=Text(gettext_lazy("%(round)s announced")) % {"round": award_round},
+            body=Text(gettext_lazy("Winners: %(names)s")) % {"names": names},
+            target=award_round,
             dedup_key=f"talent-award-{award_round.pk}",
             email=False,
         )
