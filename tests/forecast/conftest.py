@@ -32,3 +32,26 @@ def history(cast):
     return lambda count, seed=11: add_history(
         random.Random(seed), customers=customers, count=count, now=timezone.now() - timedelta(hours=1)
     )
+
+
+@pytest.fixture
+def committee(cast):
+    from tests.factories.accounts import make_user
+
+    cast.committee = make_user("committee", team=cast.team_b, username="committee", display_name="考核组")
+    return cast.committee
+
+
+@pytest.fixture
+def trained_small(cast, history, settings, committee):
+    """A model trained on 120 generated closed opportunities, and open opportunities of team A
+    (one confidential, led by engineer_a2) and of team B, all estimated."""
+    from presales.forecast import services
+    from tests.factories.poc import make_opportunity
+
+    settings.PRESALES_FORECAST_MIN_CLOSED = 40
+    history(120)
+    cast.open_a = make_opportunity(cast, name="华东储能项目", stage="bid")
+    cast.secret_a = make_opportunity(cast, name="保密项目", stage="solution", confidential=True, lead=cast.engineer_a2)
+    cast.open_b = make_opportunity(cast, name="华南项目", stage="demo_poc", team=cast.team_b, lead=cast.engineer_b)
+    return services.win_model_train(actor=cast.manager)

@@ -49,7 +49,7 @@ class ModelView(ModelPermissionMixin, TemplateView):
         if model is not None:
             page = Paginator(
                 selectors.predictions(user=user, model=model).select_related("opportunity", "opportunity__customer")
-                .only("pk", "probability", "factors", "model__version", "opportunity__pk", "opportunity__number",
+                .only("pk", "probability", "factors", "model__version", "opportunity__id", "opportunity__number",
                       "opportunity__name", "opportunity__stage", "opportunity__estimated_amount",
                       "opportunity__customer__name"),
                 PREDICTIONS_PER_PAGE,

@@ -45,8 +45,8 @@ class PredictionViewSet(ReadOnlyScopedViewSet):
 
     def get_queryset(self):
         qs = super().get_queryset().only(
-            "pk", "probability", "factors", "created_at", "opportunity__pk", "opportunity__number",
-            "model__pk", "model__version",
+            "pk", "probability", "factors", "created_at", "opportunity__id", "opportunity__number",
+            "model__id", "model__version",
         )
         if "model" not in self.request.query_params:
             qs = qs.current()
