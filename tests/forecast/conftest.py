@@ -16,11 +16,23 @@ def customers_of(cast, n=4):
     made = []
     for i in range(n):
         if i % 2 == 0:
-            made.append(CustomerFactory(presales_owner=cast.engineer_a, sales_owner=cast.sales_a, team=cast.team_a,
-                                        industry="energy_storage" if i % 4 == 0 else "robotics"))
+            made.append(
+                CustomerFactory(
+                    presales_owner=cast.engineer_a,
+                    sales_owner=cast.sales_a,
+                    team=cast.team_a,
+                    industry="energy_storage" if i % 4 == 0 else "robotics",
+                )
+            )
         else:
-            made.append(CustomerFactory(presales_owner=cast.engineer_b, sales_owner=sales_b, team=cast.team_b,
-                                        industry="government"))
+            made.append(
+                CustomerFactory(
+                    presales_owner=cast.engineer_b,
+                    sales_owner=sales_b,
+                    team=cast.team_b,
+                    industry="government",
+                )
+            )
     return made
 
 
@@ -52,6 +64,10 @@ def trained_small(cast, history, settings, committee):
     settings.PRESALES_FORECAST_MIN_CLOSED = 40
     history(120)
     cast.open_a = make_opportunity(cast, name="华东储能项目", stage="bid")
-    cast.secret_a = make_opportunity(cast, name="保密项目", stage="solution", confidential=True, lead=cast.engineer_a2)
-    cast.open_b = make_opportunity(cast, name="华南项目", stage="demo_poc", team=cast.team_b, lead=cast.engineer_b)
+    cast.secret_a = make_opportunity(
+        cast, name="保密项目", stage="solution", confidential=True, lead=cast.engineer_a2
+    )
+    cast.open_b = make_opportunity(
+        cast, name="华南项目", stage="demo_poc", team=cast.team_b, lead=cast.engineer_b
+    )
     return services.win_model_train(actor=cast.manager)

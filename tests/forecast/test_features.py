@@ -31,8 +31,9 @@ def moves(opportunity, start, steps):
     at, previous = start, ""
     for stage, days in steps:
         at = at + timedelta(days=days)
-        StageEvent.objects.create(opportunity=opportunity, from_stage=previous, to_stage=stage,
-                                  actor=opportunity.presales_lead)
+        StageEvent.objects.create(
+            opportunity=opportunity, from_stage=previous, to_stage=stage, actor=opportunity.presales_lead
+        )
         StageEvent.objects.filter(opportunity=opportunity, to_stage=stage).update(at=at)
         previous = stage
     return at
@@ -42,7 +43,9 @@ def test_features_of_a_hand_built_opportunity(cast):
     opp = make_opportunity(cast, stage="bid")
     start = timezone.now() - timedelta(days=40)
     Opportunity.objects.filter(pk=opp.pk).update(
-        created_at=start, presales_assigned_at=start + timedelta(hours=3), estimated_amount=Decimal("3200000"),
+        created_at=start,
+        presales_assigned_at=start + timedelta(hours=3),
+        estimated_amount=Decimal("3200000"),
         source="partner",
     )
     opp.refresh_from_db()
@@ -59,17 +62,31 @@ def test_features_of_a_hand_built_opportunity(cast):
     Poc.objects.filter(pk=passed.pk).update(status="passed")
     bid = make_bid(cast, opportunity=opp)
     for i, deviation in enumerate(["positive", "negative", "none"], start=1):
-        bid_services.deviation_create(actor=cast.engineer_a, bid=bid, item_no=i, requirement=f"要求{i}",
-                                      response="响应", deviation=deviation, explanation="说明")
+        bid_services.deviation_create(
+            actor=cast.engineer_a,
+            bid=bid,
+            item_no=i,
+            requirement=f"要求{i}",
+            response="响应",
+            deviation=deviation,
+            explanation="说明",
+        )
     for _ in range(4):
         CommunicationFactory(customer=opp.customer, opportunity=opp)
     TechnicalIssueFactory(customer=opp.customer, opportunity=opp)
-    TechnicalIssueFactory(customer=opp.customer, opportunity=opp, status="resolved", resolved_at=timezone.now(),
-                          resolution="已修复")
+    TechnicalIssueFactory(
+        customer=opp.customer,
+        opportunity=opp,
+        status="resolved",
+        resolved_at=timezone.now(),
+        resolution="已修复",
+    )
     ComplaintFactory(customer=opp.customer, opportunity=opp)
     # Stage history: lead 2 d, discovery 3 d, solution 5 d, demo/POC 10 d, then bid since.
     StageEvent.objects.filter(opportunity=opp).delete()
-    entered_bid = moves(opp, start, [("lead", 0), ("discovery", 2), ("solution", 3), ("demo_poc", 5), ("bid", 10)])
+    entered_bid = moves(
+        opp, start, [("lead", 0), ("discovery", 2), ("solution", 3), ("demo_poc", 5), ("bid", 10)]
+    )
     now = entered_bid + timedelta(days=4)
 
     [row] = opportunity_features(Opportunity.objects.filter(pk=opp.pk), now=now)
@@ -95,8 +112,12 @@ def test_features_of_a_hand_built_opportunity(cast):
 def test_defaults_of_a_bare_closed_opportunity(cast):
     opp = make_opportunity(cast, stage="lost")
     start = timezone.now() - timedelta(days=30)
-    Opportunity.objects.filter(pk=opp.pk).update(created_at=start, presales_assigned_at=start + timedelta(hours=30),
-                                                 closed_at=start + timedelta(days=20), estimated_amount=None)
+    Opportunity.objects.filter(pk=opp.pk).update(
+        created_at=start,
+        presales_assigned_at=start + timedelta(hours=30),
+        closed_at=start + timedelta(days=20),
+        estimated_amount=None,
+    )
     moves(opp, start, [("lead", 0), ("discovery", 8), ("lost", 12)])
     [row] = opportunity_features(Opportunity.objects.filter(pk=opp.pk), now=timezone.now())
     assert row["days_lead"] == pytest.approx(8) and row["days_discovery"] == pytest.approx(12)
@@ -104,12 +125,23 @@ def test_defaults_of_a_bare_closed_opportunity(cast):
     assert row["early_involvement"] == 0  # presales joined after 30 hours
     assert (row["amount_band"], row["solution_review"], row["poc_verdict"]) == ("unknown", "none", "none")
     assert (row["research_done"], row["requirements_confirmed"], row["demo_summarised"]) == (0, 0, 0)
-    assert (row["bid_deviations"], row["communications_per_month"], row["open_issues"], row["complaints"]) == (0, 0, 0, 0)
+    assert (
+        row["bid_deviations"],
+        row["communications_per_month"],
+        row["open_issues"],
+        row["complaints"],
+    ) == (0, 0, 0, 0)
 
 
 def test_amount_bands():
     assert [amount_band(Decimal(v)) for v in ("0", "499999", "500000", "2000000", "9999999", "10000000")] == [
-        "under_0_5m", "under_0_5m", "0_5m_2m", "2m_5m", "5m_10m", "over_10m"]
+        "under_0_5m",
+        "under_0_5m",
+        "0_5m_2m",
+        "2m_5m",
+        "5m_10m",
+        "over_10m",
+    ]
 
 
 def test_query_count_does_not_grow_with_the_opportunities(history):

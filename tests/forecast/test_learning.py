@@ -1,8 +1,7 @@
 """The pure learning part: split, scoring from the exported parameters, factors, evaluation."""
 
 import random
-from datetime import datetime, timedelta
-from datetime import timezone as tz
+from datetime import UTC, datetime, timedelta
 
 import numpy as np
 import pytest
@@ -15,16 +14,25 @@ def synthetic(n, seed=3):
     rng = random.Random(seed)
     rows, y = [], []
     for _ in range(n):
-        row = {"industry": rng.choice(["energy_storage", "robotics", "government"]),
-               "amount_band": rng.choice(["under_0_5m", "2m_5m", "over_10m"]),
-               "source": rng.choice(["partner", "inquiry", "event"]),
-               "solution_review": rng.choice(["first_pass", "returned", "none"]),
-               "poc_verdict": rng.choice(["passed", "failed", "none"])}
+        row = {
+            "industry": rng.choice(["energy_storage", "robotics", "government"]),
+            "amount_band": rng.choice(["under_0_5m", "2m_5m", "over_10m"]),
+            "source": rng.choice(["partner", "inquiry", "event"]),
+            "solution_review": rng.choice(["first_pass", "returned", "none"]),
+            "poc_verdict": rng.choice(["passed", "failed", "none"]),
+        }
         for name in NUMERIC:
-            row[name] = rng.choice([0, 1]) if name in ("early_involvement", "research_done",
-                                                       "requirements_confirmed", "demo_summarised") else rng.uniform(0, 30)
-        logit = -0.5 + 1.5 * row["early_involvement"] + (1.2 if row["poc_verdict"] == "passed" else 0) \
+            row[name] = (
+                rng.choice([0, 1])
+                if name in ("early_involvement", "research_done", "requirements_confirmed", "demo_summarised")
+                else rng.uniform(0, 30)
+            )
+        logit = (
+            -0.5
+            + 1.5 * row["early_involvement"]
+            + (1.2 if row["poc_verdict"] == "passed" else 0)
             - (1.0 if row["poc_verdict"] == "failed" else 0)
+        )
         y.append(int(rng.random() < 1 / (1 + np.exp(-logit))))
         rows.append(row)
     return rows, y
@@ -64,7 +72,7 @@ def test_top_factors_are_the_largest_in_absolute_value_with_their_sign():
 
 
 def test_time_split_keeps_the_most_recent_quarter_strictly_later():
-    t0 = datetime(2025, 1, 1, tzinfo=tz.utc)
+    t0 = datetime(2025, 1, 1, tzinfo=UTC)
     times = [t0 + timedelta(days=i) for i in range(100)]
     k = learning.time_split(times)
     assert k == 75 and times[k - 1] < times[k]
@@ -80,7 +88,7 @@ def test_evaluation_figures():
     p = [0.1, 0.4, 0.35, 0.8]
     result = learning.evaluate(p, y, base_rate=0.5)
     assert result["auc"] == pytest.approx(0.75)
-    assert result["brier"] == pytest.approx(np.mean([(0.1) ** 2, 0.4 ** 2, 0.65 ** 2, 0.2 ** 2]))
+    assert result["brier"] == pytest.approx(np.mean([(0.1) ** 2, 0.4**2, 0.65**2, 0.2**2]))
     assert result["baseline_brier"] == pytest.approx(0.25)
     assert result["holdout_win_rate"] == 0.5
     bins = result["calibration"]

@@ -37,7 +37,9 @@ def test_model_page_shows_the_evaluation_and_the_estimates(client, cast, trained
     model = trained_small
     client.force_login(cast.manager)
     page = client.get(reverse("forecast:model")).content.decode()
-    assert f"{model.auc:.3f}" in page and f"{model.brier:.4f}" in page and f"{model.baseline_brier:.4f}" in page
+    assert (
+        f"{model.auc:.3f}" in page and f"{model.brier:.4f}" in page and f"{model.baseline_brier:.4f}" in page
+    )
     assert 'data-testid="calibration-chart"' in page and "vendor/echarts/echarts.min.js" in page
     assert 'id="calibration-data"' in page and str(model.sample_size) in page
     for opp in (cast.open_a, cast.secret_a, cast.open_b):

@@ -34,7 +34,10 @@ def test_below_the_threshold_training_is_refused_with_how_many_more(cast, histor
     with pytest.raises(CommandError, match=str(40 - have)):
         call_command("train_win_model", stdout=StringIO())
     assert train_win_model.delay().get() == {
-        "trained": False, "code": "not_enough_history", "message": str(refused.value.message)}
+        "trained": False,
+        "code": "not_enough_history",
+        "message": str(refused.value.message),
+    }
     assert not WinModel.objects.exists()
 
 
@@ -48,8 +51,10 @@ def test_abandoned_opportunities_are_left_out(cast, history, settings):
 def trained(cast, history, settings):
     settings.PRESALES_FORECAST_MIN_CLOSED = 40
     counts = history(400)
-    open_ones = [make_opportunity(cast, name=f"在谈项目{i}", stage=stage)
-                 for i, stage in enumerate(["lead", "solution", "bid", "negotiation"])]
+    open_ones = [
+        make_opportunity(cast, name=f"在谈项目{i}", stage=stage)
+        for i, stage in enumerate(["lead", "solution", "bid", "negotiation"])
+    ]
     model = services.win_model_train(actor=cast.manager)
     return model, counts, open_ones
 
@@ -72,8 +77,9 @@ def test_evaluation_is_computed_on_the_holdout_with_the_stored_parameters(traine
     from presales.forecast.features import is_won, model_input, opportunity_features
 
     model, _counts, _open = trained
-    rows = opportunity_features(services.closed_queryset().filter(closed_at__gte=model.holdout_closed_from),
-                                now=timezone.now())
+    rows = opportunity_features(
+        services.closed_queryset().filter(closed_at__gte=model.holdout_closed_from), now=timezone.now()
+    )
     assert len(rows) == model.holdout_size
     probabilities, _parts = learning.contributions(model.params, [model_input(r) for r in rows])
     again = learning.evaluate(probabilities, [is_won(r) for r in rows], model.base_rate)

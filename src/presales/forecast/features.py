@@ -136,8 +136,15 @@ def opportunity_features(queryset, *, now: datetime) -> list[dict]:
     ids = queryset.order_by().values("pk")
     base = list(
         queryset.order_by("pk").values(
-            "pk", "industry", "source", "estimated_amount", "stage", "stage_changed_at", "created_at",
-            "presales_assigned_at", "closed_at",
+            "pk",
+            "industry",
+            "source",
+            "estimated_amount",
+            "stage",
+            "stage_changed_at",
+            "created_at",
+            "presales_assigned_at",
+            "closed_at",
         )
     )
     # Time in each stage: from entering it to the next move (or to now while it is the current,
@@ -146,8 +153,10 @@ def opportunity_features(queryset, *, now: datetime) -> list[dict]:
     current = None
     previous = None
     for opp_id, to_stage, at in (
-        StageEvent.objects.filter(opportunity__in=ids).order_by("opportunity_id", "at", "pk")
-        .values_list("opportunity_id", "to_stage", "at").iterator(chunk_size=5000)
+        StageEvent.objects.filter(opportunity__in=ids)
+        .order_by("opportunity_id", "at", "pk")
+        .values_list("opportunity_id", "to_stage", "at")
+        .iterator(chunk_size=5000)
     ):
         if opp_id != current:
             current, previous = opp_id, None
@@ -160,33 +169,49 @@ def opportunity_features(queryset, *, now: datetime) -> list[dict]:
 
     reports = set(ResearchReport.objects.filter(opportunity__in=ids).values_list("opportunity_id", flat=True))
     confirmed = set(
-        RequirementConfirmation.objects.filter(opportunity__in=ids).values_list("opportunity_id", flat=True).distinct()
+        RequirementConfirmation.objects.filter(opportunity__in=ids)
+        .values_list("opportunity_id", flat=True)
+        .distinct()
     )
     solutions = _by_opportunity(
-        Solution.objects.filter(opportunity__in=ids).order_by().values("opportunity_id").annotate(
+        Solution.objects.filter(opportunity__in=ids)
+        .order_by()
+        .values("opportunity_id")
+        .annotate(
             passed=Count("pk", filter=Q(first_pass=True)), returned=Count("pk", filter=Q(first_pass=False))
         )
     )
     demos = set(
         Demo.objects.filter(opportunity__in=ids, status=DemoStatus.SUMMARISED)
-        .values_list("opportunity_id", flat=True).distinct()
+        .values_list("opportunity_id", flat=True)
+        .distinct()
     )
     pocs = _by_opportunity(
-        Poc.objects.filter(opportunity__in=ids).order_by().values("opportunity_id").annotate(
+        Poc.objects.filter(opportunity__in=ids)
+        .order_by()
+        .values("opportunity_id")
+        .annotate(
             passed=Count("pk", filter=Q(status=PocStatus.PASSED)),
             failed=Count("pk", filter=Q(status__in=[PocStatus.FAILED, PocStatus.ABANDONED])),
             running=Count("pk", filter=Q(status__in=POC_OPEN)),
         )
     )
     deviations = dict(
-        DeviationRow.objects.filter(bid__opportunity__in=ids).exclude(deviation=Deviation.NONE).order_by()
-        .values("bid__opportunity_id").annotate(n=Count("pk")).values_list("bid__opportunity_id", "n")
+        DeviationRow.objects.filter(bid__opportunity__in=ids)
+        .exclude(deviation=Deviation.NONE)
+        .order_by()
+        .values("bid__opportunity_id")
+        .annotate(n=Count("pk"))
+        .values_list("bid__opportunity_id", "n")
     )
 
     def counted(model, **filters):
         return dict(
-            model.objects.filter(opportunity__in=ids, **filters).order_by().values("opportunity_id")
-            .annotate(n=Count("pk")).values_list("opportunity_id", "n")
+            model.objects.filter(opportunity__in=ids, **filters)
+            .order_by()
+            .values("opportunity_id")
+            .annotate(n=Count("pk"))
+            .values_list("opportunity_id", "n")
         )
 
     communications = counted(CommunicationLog)
@@ -201,7 +226,9 @@ def opportunity_features(queryset, *, now: datetime) -> list[dict]:
         if o["stage"] in OPEN_STAGES:
             # The current stage counts until now (from its last event, else from the last move).
             since = last[1] if last and last[0] == o["stage"] else (o["stage_changed_at"] or o["created_at"])
-            spent[o["stage"]] = spent.get(o["stage"], 0.0) + max((now - since).total_seconds(), 0) / DAY_SECONDS
+            spent[o["stage"]] = (
+                spent.get(o["stage"], 0.0) + max((now - since).total_seconds(), 0) / DAY_SECONDS
+            )
         end = o["closed_at"] or now
         life_days = max((end - o["created_at"]).total_seconds() / DAY_SECONDS, 1.0)
         assigned = o["presales_assigned_at"]
@@ -232,7 +259,9 @@ def opportunity_features(queryset, *, now: datetime) -> list[dict]:
             "source": o["source"] or "unknown",
             "solution_review": review,
             "poc_verdict": poc_verdict,
-            "early_involvement": int(assigned is not None and assigned - o["created_at"] <= EARLY_INVOLVEMENT),
+            "early_involvement": int(
+                assigned is not None and assigned - o["created_at"] <= EARLY_INVOLVEMENT
+            ),
             "research_done": int(pk in reports),
             "requirements_confirmed": int(pk in confirmed),
             "demo_summarised": int(pk in demos),

@@ -131,10 +131,15 @@ def calibration_bins(probabilities, outcomes, bins: int = CALIBRATION_BINS) -> l
         low, high = b / bins, (b + 1) / bins
         mask = (p >= low) & ((p < high) if b < bins - 1 else (p <= high))
         if mask.any():
-            result.append({
-                "low": round(low, 2), "high": round(high, 2), "count": int(mask.sum()),
-                "predicted": round(float(p[mask].mean()), 4), "observed": round(float(y[mask].mean()), 4),
-            })
+            result.append(
+                {
+                    "low": round(low, 2),
+                    "high": round(high, 2),
+                    "count": int(mask.sum()),
+                    "predicted": round(float(p[mask].mean()), 4),
+                    "observed": round(float(y[mask].mean()), 4),
+                }
+            )
     return result
 
 

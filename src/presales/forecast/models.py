@@ -24,12 +24,20 @@ class WinModel(models.Model):
     version = models.PositiveIntegerField(_("version"), unique=True, editable=False)
     trained_at = models.DateTimeField(_("trained at"), editable=False)
     trained_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("trained by"), on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="+", editable=False,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("trained by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
     )
     algorithm = models.CharField(_("algorithm"), max_length=32, default="logistic_regression", editable=False)
-    sample_size = models.PositiveIntegerField(_("sample size"), editable=False,
-                                              help_text=_("Closed opportunities (won or lost) used: training + holdout."))
+    sample_size = models.PositiveIntegerField(
+        _("sample size"),
+        editable=False,
+        help_text=_("Closed opportunities (won or lost) used: training + holdout."),
+    )
     train_size = models.PositiveIntegerField(_("training set size"), editable=False)
     holdout_size = models.PositiveIntegerField(_("holdout size"), editable=False)
     won_count = models.PositiveIntegerField(_("won in the sample"), editable=False)
@@ -44,7 +52,9 @@ class WinModel(models.Model):
     base_rate = models.FloatField(_("win rate in the training set"), editable=False)
     holdout_win_rate = models.FloatField(_("win rate in the holdout"), editable=False)
     calibration = models.JSONField(_("calibration"), default=list, editable=False)
-    predictions_count = models.PositiveIntegerField(_("open opportunities estimated"), default=0, editable=False)
+    predictions_count = models.PositiveIntegerField(
+        _("open opportunities estimated"), default=0, editable=False
+    )
 
     objects = WinModelQuerySet.as_manager()
 
@@ -72,7 +82,9 @@ class Prediction(models.Model):
     that moved it most: a list of {"feature", "value", "contribution"} (signed log-odds shift
     against the average opportunity of the training set), rendered in the reader's language."""
 
-    model = models.ForeignKey(WinModel, verbose_name=_("model"), on_delete=models.CASCADE, related_name="predictions")
+    model = models.ForeignKey(
+        WinModel, verbose_name=_("model"), on_delete=models.CASCADE, related_name="predictions"
+    )
     opportunity = models.ForeignKey(
         Opportunity, verbose_name=_("opportunity"), on_delete=models.CASCADE, related_name="win_predictions"
     )

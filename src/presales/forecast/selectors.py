@@ -42,7 +42,9 @@ def with_win_probability(queryset):
     """Annotate `win_probability` (the newest model's estimate, None if none) on an opportunity
     queryset, so that a list can show it and sort by it in SQL."""
     estimate = Prediction.objects.filter(opportunity=OuterRef("pk"), model_id=current_model_id_subquery())
-    return queryset.annotate(win_probability=Subquery(estimate.values("probability")[:1], output_field=FloatField()))
+    return queryset.annotate(
+        win_probability=Subquery(estimate.values("probability")[:1], output_field=FloatField())
+    )
 
 
 def order_by_probability(queryset):
@@ -97,7 +99,8 @@ def weighted_pipeline(user, team=None) -> dict:
         weighted = {
             row["opportunity__stage"]: row
             for row in Prediction.objects.filter(model=model, opportunity__in=scope.values("pk"))
-            .order_by().values("opportunity__stage")
+            .order_by()
+            .values("opportunity__stage")
             .annotate(
                 n=Count("pk"),
                 weighted=Sum(Cast("opportunity__estimated_amount", FloatField()) * F("probability")),
@@ -108,15 +111,17 @@ def weighted_pipeline(user, team=None) -> dict:
     for stage in OPEN_STAGES:
         total = totals.get(stage, {})
         w = weighted.get(stage, {})
-        stages.append({
-            "stage": stage,
-            "label": Stage(stage).label,
-            "count": total.get("n", 0),
-            "amount": _money(total.get("amount")),
-            "estimated": w.get("n", 0),
-            "weighted_amount": _money(w.get("weighted")),
-            "expected_wins": round(float(w.get("wins") or 0), 2),
-        })
+        stages.append(
+            {
+                "stage": stage,
+                "label": Stage(stage).label,
+                "count": total.get("n", 0),
+                "amount": _money(total.get("amount")),
+                "estimated": w.get("n", 0),
+                "weighted_amount": _money(w.get("weighted")),
+                "expected_wins": round(float(w.get("wins") or 0), 2),
+            }
+        )
     return {
         "model_version": model.version if model else None,
         "stages": stages,
@@ -149,9 +154,13 @@ def _trait_expressions():
         "size": F("customer__size"),
         "source": F("source"),
         "early_involvement": Case(
-            When(Q(presales_assigned_at__isnull=False) & Q(presales_assigned_at__lte=F("created_at") + EARLY_INVOLVEMENT),
-                 then=Value(True)),
-            default=Value(False), output_field=BooleanField(),
+            When(
+                Q(presales_assigned_at__isnull=False)
+                & Q(presales_assigned_at__lte=F("created_at") + EARLY_INVOLVEMENT),
+                then=Value(True),
+            ),
+            default=Value(False),
+            output_field=BooleanField(),
         ),
         "research_done": Exists(ResearchReport.objects.filter(opportunity=OuterRef("pk"))),
         "poc_held": Exists(Poc.objects.filter(opportunity=OuterRef("pk"), started_at__isnull=False)),
@@ -185,28 +194,41 @@ def customer_traits(user) -> dict:
     overall = None
     for code, label in TRAITS:
         rows = list(
-            closed.order_by().values(key=expressions[code]).annotate(
-                closed=Count("pk"), won=Count("pk", filter=won), won_amount=Sum("estimated_amount", filter=won)
-            ).order_by("key")
+            closed.order_by()
+            .values(key=expressions[code])
+            .annotate(
+                closed=Count("pk"),
+                won=Count("pk", filter=won),
+                won_amount=Sum("estimated_amount", filter=won),
+            )
+            .order_by("key")
         )
         if overall is None:
             n = sum(r["closed"] for r in rows)
             w = sum(r["won"] for r in rows)
-            overall = {"closed": n, "won": w, "win_rate": (w / n) if n else None,
-                       "won_amount": _money(sum((r["won_amount"] or 0 for r in rows), Decimal(0)))}
+            overall = {
+                "closed": n,
+                "won": w,
+                "win_rate": (w / n) if n else None,
+                "won_amount": _money(sum((r["won_amount"] or 0 for r in rows), Decimal(0))),
+            }
         values = []
         for r in rows:
             rate = r["won"] / r["closed"] if r["closed"] else None
-            values.append({
-                "value": r["key"],
-                "label": _trait_label(code, r["key"]),
-                "closed": r["closed"],
-                "won": r["won"],
-                "win_rate": rate,
-                "won_amount": _money(r["won_amount"]),
-                "average_won_amount": _money((r["won_amount"] or 0) / r["won"]) if r["won"] else None,
-                "lift": round(rate / overall["win_rate"], 2) if rate is not None and overall["win_rate"] else None,
-            })
+            values.append(
+                {
+                    "value": r["key"],
+                    "label": _trait_label(code, r["key"]),
+                    "closed": r["closed"],
+                    "won": r["won"],
+                    "win_rate": rate,
+                    "won_amount": _money(r["won_amount"]),
+                    "average_won_amount": _money((r["won_amount"] or 0) / r["won"]) if r["won"] else None,
+                    "lift": round(rate / overall["win_rate"], 2)
+                    if rate is not None and overall["win_rate"]
+                    else None,
+                }
+            )
         values.sort(key=lambda v: (-(v["won_amount"]), -v["closed"], v["label"]))
         dimensions.append({"code": code, "label": str(label), "values": values})
     return {"overall": overall, "traits": dimensions}
@@ -215,10 +237,14 @@ def customer_traits(user) -> dict:
 def attach_win_probability(opportunities) -> None:
     """Set `win_probability` on already fetched opportunities (e.g. a board's cards): one query."""
     opportunities = list(opportunities)
-    found = dict(
-        Prediction.objects.filter(
-            model_id=current_model_id_subquery(), opportunity_id__in=[o.pk for o in opportunities]
-        ).values_list("opportunity_id", "probability")
-    ) if opportunities else {}
+    found = (
+        dict(
+            Prediction.objects.filter(
+                model_id=current_model_id_subquery(), opportunity_id__in=[o.pk for o in opportunities]
+            ).values_list("opportunity_id", "probability")
+        )
+        if opportunities
+        else {}
+    )
     for o in opportunities:
         o.win_probability = found.get(o.pk)

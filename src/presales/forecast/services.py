@@ -39,13 +39,16 @@ def training_status() -> dict:
 
 
 def not_enough_message(status: dict) -> str:
-    return ngettext(
-        "Not enough history to train the win model: %(have)s closed opportunities (won or lost), "
-        "%(needed)s needed — %(missing)s more.",
-        "Not enough history to train the win model: %(have)s closed opportunities (won or lost), "
-        "%(needed)s needed — %(missing)s more.",
-        status["missing"],
-    ) % status
+    return (
+        ngettext(
+            "Not enough history to train the win model: %(have)s closed opportunities (won or lost), "
+            "%(needed)s needed — %(missing)s more.",
+            "Not enough history to train the win model: %(have)s closed opportunities (won or lost), "
+            "%(needed)s needed — %(missing)s more.",
+            status["missing"],
+        )
+        % status
+    )
 
 
 def win_model_train(*, actor=None, now: datetime | None = None) -> WinModel:
@@ -66,8 +69,10 @@ def win_model_train(*, actor=None, now: datetime | None = None) -> WinModel:
     holdout_y = [is_won(r) for r in holdout]
     if len(set(train_y)) < 2 or not holdout:
         raise DomainError(
-            _("The win model needs both won and lost opportunities among the older closed ones, and a more "
-              "recent holdout to evaluate on: record more closed opportunities."),
+            _(
+                "The win model needs both won and lost opportunities among the older closed ones, and a more "
+                "recent holdout to evaluate on: record more closed opportunities."
+            ),
             code="one_sided_history",
         )
 
@@ -111,7 +116,9 @@ def predictions_refresh(*, model: WinModel, now: datetime | None = None) -> int:
         Prediction.objects.bulk_create(
             [
                 Prediction(
-                    model=model, opportunity_id=row["id"], probability=round(float(p), 6),
+                    model=model,
+                    opportunity_id=row["id"],
+                    probability=round(float(p), 6),
                     factors=learning.top_factors(grouped, row),
                 )
                 for row, p, grouped in zip(rows, probabilities, parts, strict=True)

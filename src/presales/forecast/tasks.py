@@ -21,5 +21,10 @@ def train_win_model() -> dict:
     except DomainError as refused:
         logger.info("win model not trained: %s", refused.message)
         return {"trained": False, "code": refused.code, "message": str(refused.message)}
-    return {"trained": True, "version": model.version, "auc": model.auc, "brier": model.brier,
-            "predictions": model.predictions_count}
+    return {
+        "trained": True,
+        "version": model.version,
+        "auc": model.auc,
+        "brier": model.brier,
+        "predictions": model.predictions_count,
+    }

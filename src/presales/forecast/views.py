@@ -48,10 +48,20 @@ class ModelView(ModelPermissionMixin, TemplateView):
         ctx["pipeline"] = selectors.weighted_pipeline(user)
         if model is not None:
             page = Paginator(
-                selectors.predictions(user=user, model=model).select_related("opportunity", "opportunity__customer")
-                .only("pk", "probability", "factors", "model__version", "opportunity__id", "opportunity__number",
-                      "opportunity__name", "opportunity__stage", "opportunity__estimated_amount",
-                      "opportunity__customer__name"),
+                selectors.predictions(user=user, model=model)
+                .select_related("opportunity", "opportunity__customer")
+                .only(
+                    "pk",
+                    "probability",
+                    "factors",
+                    "model__version",
+                    "opportunity__id",
+                    "opportunity__number",
+                    "opportunity__name",
+                    "opportunity__stage",
+                    "opportunity__estimated_amount",
+                    "opportunity__customer__name",
+                ),
                 PREDICTIONS_PER_PAGE,
             ).get_page(self.request.GET.get("page"))
             for prediction in page.object_list:
@@ -59,8 +69,9 @@ class ModelView(ModelPermissionMixin, TemplateView):
             ctx["page_obj"] = page
             ctx["weights"] = feature_weights(model)
             ctx["history"] = list(
-                type(model).objects.order_by("-version").only(
-                    "version", "trained_at", "sample_size", "auc", "brier", "baseline_brier")[:10]
+                type(model)
+                .objects.order_by("-version")
+                .only("version", "trained_at", "sample_size", "auc", "brier", "baseline_brier")[:10]
             )
             ctx["chart"] = {
                 "bins": model.calibration,
@@ -93,9 +104,12 @@ class TraitsView(LoginRequiredMixin, TemplateView):
         ctx.update(data)
         ctx["chart"] = {
             "traits": [
-                {"label": t["label"], "values": [v["label"] for v in t["values"]],
-                 "win_rate": [round((v["win_rate"] or 0) * 100, 1) for v in t["values"]],
-                 "won_amount": [float(v["won_amount"]) for v in t["values"]]}
+                {
+                    "label": t["label"],
+                    "values": [v["label"] for v in t["values"]],
+                    "win_rate": [round((v["win_rate"] or 0) * 100, 1) for v in t["values"]],
+                    "won_amount": [float(v["won_amount"]) for v in t["values"]],
+                }
                 for t in data["traits"]
             ],
         }

@@ -18,15 +18,35 @@ class CalibrationBinSerializer(serializers.Serializer):
 class WinModelSerializer(serializers.ModelSerializer):
     calibration = CalibrationBinSerializer(many=True, read_only=True)
     features = serializers.ListField(child=serializers.CharField(), read_only=True)
-    params = serializers.JSONField(read_only=True, help_text="Encoded columns, scaler means and scales, "
-                                   "coefficients and intercept: enough to score without the pipeline.")
+    params = serializers.JSONField(
+        read_only=True,
+        help_text="Encoded columns, scaler means and scales, "
+        "coefficients and intercept: enough to score without the pipeline.",
+    )
 
     class Meta:
         model = WinModel
         fields = [
-            "id", "version", "trained_at", "algorithm", "sample_size", "train_size", "holdout_size", "won_count",
-            "train_closed_until", "holdout_closed_from", "holdout_closed_until", "auc", "brier", "baseline_brier",
-            "base_rate", "holdout_win_rate", "calibration", "predictions_count", "features", "params",
+            "id",
+            "version",
+            "trained_at",
+            "algorithm",
+            "sample_size",
+            "train_size",
+            "holdout_size",
+            "won_count",
+            "train_closed_until",
+            "holdout_closed_from",
+            "holdout_closed_until",
+            "auc",
+            "brier",
+            "baseline_brier",
+            "base_rate",
+            "holdout_win_rate",
+            "calibration",
+            "predictions_count",
+            "features",
+            "params",
         ]
         read_only_fields = fields
 
@@ -36,7 +56,9 @@ class FactorSerializer(serializers.Serializer):
     label = serializers.CharField()
     value = serializers.JSONField()
     value_label = serializers.CharField()
-    contribution = serializers.FloatField(help_text="Signed shift in log-odds against the average opportunity.")
+    contribution = serializers.FloatField(
+        help_text="Signed shift in log-odds against the average opportunity."
+    )
     raises = serializers.BooleanField()
 
 
@@ -50,8 +72,16 @@ class PredictionSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Prediction
-        fields = ["id", "opportunity", "opportunity_number", "model", "model_version", "win_probability",
-                  "factors", "created_at"]
+        fields = [
+            "id",
+            "opportunity",
+            "opportunity_number",
+            "model",
+            "model_version",
+            "win_probability",
+            "factors",
+            "created_at",
+        ]
         read_only_fields = fields
 
     def get_factors(self, obj) -> list[dict]:
@@ -59,8 +89,9 @@ class PredictionSerializer(serializers.ModelSerializer):
 
 
 class PipelineQuerySerializer(serializers.Serializer):
-    team = serializers.PrimaryKeyRelatedField(queryset=Team.objects.all(), required=False,
-                                              help_text="Only this presales team's opportunities.")
+    team = serializers.PrimaryKeyRelatedField(
+        queryset=Team.objects.all(), required=False, help_text="Only this presales team's opportunities."
+    )
 
 
 class PipelineStageSerializer(serializers.Serializer):

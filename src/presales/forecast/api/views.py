@@ -44,9 +44,19 @@ class PredictionViewSet(ReadOnlyScopedViewSet):
     ordering = ["-probability", "pk"]
 
     def get_queryset(self):
-        qs = super().get_queryset().only(
-            "pk", "probability", "factors", "created_at", "opportunity__id", "opportunity__number",
-            "model__id", "model__version",
+        qs = (
+            super()
+            .get_queryset()
+            .only(
+                "pk",
+                "probability",
+                "factors",
+                "created_at",
+                "opportunity__id",
+                "opportunity__number",
+                "model__id",
+                "model__version",
+            )
         )
         if "model" not in self.request.query_params:
             qs = qs.current()

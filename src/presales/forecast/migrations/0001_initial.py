@@ -6,62 +6,146 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('opportunities', '0003_opportunity_progress'),
+        ("opportunities", "0003_opportunity_progress"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='WinModel',
+            name="WinModel",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version', models.PositiveIntegerField(editable=False, unique=True, verbose_name='version')),
-                ('trained_at', models.DateTimeField(editable=False, verbose_name='trained at')),
-                ('algorithm', models.CharField(default='logistic_regression', editable=False, max_length=32, verbose_name='algorithm')),
-                ('sample_size', models.PositiveIntegerField(editable=False, help_text='Closed opportunities (won or lost) used: training + holdout.', verbose_name='sample size')),
-                ('train_size', models.PositiveIntegerField(editable=False, verbose_name='training set size')),
-                ('holdout_size', models.PositiveIntegerField(editable=False, verbose_name='holdout size')),
-                ('won_count', models.PositiveIntegerField(editable=False, verbose_name='won in the sample')),
-                ('train_closed_until', models.DateTimeField(editable=False, verbose_name='training data closed until')),
-                ('holdout_closed_from', models.DateTimeField(editable=False, verbose_name='holdout closed from')),
-                ('holdout_closed_until', models.DateTimeField(editable=False, verbose_name='holdout closed until')),
-                ('features', models.JSONField(default=list, editable=False, verbose_name='features')),
-                ('params', models.JSONField(default=dict, editable=False, verbose_name='model parameters')),
-                ('auc', models.FloatField(blank=True, editable=False, null=True, verbose_name='AUC on the holdout')),
-                ('brier', models.FloatField(editable=False, verbose_name='Brier score on the holdout')),
-                ('baseline_brier', models.FloatField(editable=False, verbose_name='Brier score of the constant baseline')),
-                ('base_rate', models.FloatField(editable=False, verbose_name='win rate in the training set')),
-                ('holdout_win_rate', models.FloatField(editable=False, verbose_name='win rate in the holdout')),
-                ('calibration', models.JSONField(default=list, editable=False, verbose_name='calibration')),
-                ('predictions_count', models.PositiveIntegerField(default=0, editable=False, verbose_name='open opportunities estimated')),
-                ('trained_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='trained by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("version", models.PositiveIntegerField(editable=False, unique=True, verbose_name="version")),
+                ("trained_at", models.DateTimeField(editable=False, verbose_name="trained at")),
+                (
+                    "algorithm",
+                    models.CharField(
+                        default="logistic_regression", editable=False, max_length=32, verbose_name="algorithm"
+                    ),
+                ),
+                (
+                    "sample_size",
+                    models.PositiveIntegerField(
+                        editable=False,
+                        help_text="Closed opportunities (won or lost) used: training + holdout.",
+                        verbose_name="sample size",
+                    ),
+                ),
+                ("train_size", models.PositiveIntegerField(editable=False, verbose_name="training set size")),
+                ("holdout_size", models.PositiveIntegerField(editable=False, verbose_name="holdout size")),
+                ("won_count", models.PositiveIntegerField(editable=False, verbose_name="won in the sample")),
+                (
+                    "train_closed_until",
+                    models.DateTimeField(editable=False, verbose_name="training data closed until"),
+                ),
+                (
+                    "holdout_closed_from",
+                    models.DateTimeField(editable=False, verbose_name="holdout closed from"),
+                ),
+                (
+                    "holdout_closed_until",
+                    models.DateTimeField(editable=False, verbose_name="holdout closed until"),
+                ),
+                ("features", models.JSONField(default=list, editable=False, verbose_name="features")),
+                ("params", models.JSONField(default=dict, editable=False, verbose_name="model parameters")),
+                (
+                    "auc",
+                    models.FloatField(
+                        blank=True, editable=False, null=True, verbose_name="AUC on the holdout"
+                    ),
+                ),
+                ("brier", models.FloatField(editable=False, verbose_name="Brier score on the holdout")),
+                (
+                    "baseline_brier",
+                    models.FloatField(editable=False, verbose_name="Brier score of the constant baseline"),
+                ),
+                ("base_rate", models.FloatField(editable=False, verbose_name="win rate in the training set")),
+                (
+                    "holdout_win_rate",
+                    models.FloatField(editable=False, verbose_name="win rate in the holdout"),
+                ),
+                ("calibration", models.JSONField(default=list, editable=False, verbose_name="calibration")),
+                (
+                    "predictions_count",
+                    models.PositiveIntegerField(
+                        default=0, editable=False, verbose_name="open opportunities estimated"
+                    ),
+                ),
+                (
+                    "trained_by",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="trained by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'win-probability model',
-                'verbose_name_plural': 'win-probability models',
-                'ordering': ['-version'],
+                "verbose_name": "win-probability model",
+                "verbose_name_plural": "win-probability models",
+                "ordering": ["-version"],
             },
         ),
         migrations.CreateModel(
-            name='Prediction',
+            name="Prediction",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('probability', models.FloatField(verbose_name='win probability')),
-                ('factors', models.JSONField(default=list, verbose_name='main factors')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='estimated at')),
-                ('opportunity', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='win_predictions', to='opportunities.opportunity', verbose_name='opportunity')),
-                ('model', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='predictions', to='forecast.winmodel', verbose_name='model')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("probability", models.FloatField(verbose_name="win probability")),
+                ("factors", models.JSONField(default=list, verbose_name="main factors")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="estimated at")),
+                (
+                    "opportunity",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="win_predictions",
+                        to="opportunities.opportunity",
+                        verbose_name="opportunity",
+                    ),
+                ),
+                (
+                    "model",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="predictions",
+                        to="forecast.winmodel",
+                        verbose_name="model",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'win-probability estimate',
-                'verbose_name_plural': 'win-probability estimates',
-                'ordering': ['-probability', 'pk'],
-                'indexes': [models.Index(fields=['opportunity', 'model'], name='forecast_pr_opportu_ccc729_idx')],
-                'constraints': [models.UniqueConstraint(fields=('model', 'opportunity'), name='forecast_prediction_unique'), models.CheckConstraint(condition=models.Q(('probability__gte', 0), ('probability__lte', 1)), name='forecast_probability_range', violation_error_message='A probability lies between 0 and 1.')],
+                "verbose_name": "win-probability estimate",
+                "verbose_name_plural": "win-probability estimates",
+                "ordering": ["-probability", "pk"],
+                "indexes": [
+                    models.Index(fields=["opportunity", "model"], name="forecast_pr_opportu_ccc729_idx")
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("model", "opportunity"), name="forecast_prediction_unique"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("probability__gte", 0), ("probability__lte", 1)),
+                        name="forecast_probability_range",
+                        violation_error_message="A probability lies between 0 and 1.",
+                    ),
+                ],
             },
         ),
     ]

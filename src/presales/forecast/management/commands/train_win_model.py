@@ -8,7 +8,10 @@ from presales.forecast.services import win_model_train
 
 
 class Command(BaseCommand):
-    help = "Train the win-probability model (won vs lost), evaluate it on a time-ordered holdout, estimate open opportunities."
+    help = (
+        "Train the win-probability model (won vs lost), evaluate it on a time-ordered holdout, "
+        "estimate the open opportunities."
+    )
 
     def handle(self, *args, verbosity, **options):
         try:
@@ -17,9 +20,11 @@ class Command(BaseCommand):
             raise CommandError(str(refused.message)) from None
         if verbosity:
             auc = "—" if model.auc is None else f"{model.auc:.3f}"
-            self.stdout.write(self.style.SUCCESS(
-                f"Win model v{model.version}: {model.sample_size} closed opportunities "
-                f"({model.train_size} training, {model.holdout_size} holdout); holdout AUC {auc}, "
-                f"Brier {model.brier:.4f} (constant baseline {model.baseline_brier:.4f}); "
-                f"{model.predictions_count} open opportunities estimated."
-            ))
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Win model v{model.version}: {model.sample_size} closed opportunities "
+                    f"({model.train_size} training, {model.holdout_size} holdout); holdout AUC {auc}, "
+                    f"Brier {model.brier:.4f} (constant baseline {model.baseline_brier:.4f}); "
+                    f"{model.predictions_count} open opportunities estimated."
+                )
+            )
