@@ -159,3 +159,16 @@ def test_demo_builder_trains_on_the_history(cast, settings):
     assert counts["win model version"] == model.version == 1
     assert model.auc > 0.5 and model.brier < model.baseline_brier
     assert Prediction.objects.get(model=model).opportunity == open_opp
+
+
+def test_benchmark_trains_and_leaves_the_data_as_it_was(cast, history):
+    from presales.forecast.bench import training_benchmark
+
+    history(10)
+    before = Opportunity.objects.count()
+    lines = []
+    result = training_benchmark(closed=300, seed=2, log=lines.append)
+    assert result["closed"] == 300 and result["sample_size"] >= 200
+    assert result["training_seconds"] > 0 and result["queries"] < 40
+    assert result["brier"] < result["baseline_brier"] and "win model" in lines[0]
+    assert Opportunity.objects.count() == before and not WinModel.objects.exists()
