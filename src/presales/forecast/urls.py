@@ -1,3 +1,10 @@
+from django.urls import path
+
+from . import views
+
 app_name = "forecast"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.ModelView.as_view(), name="model"),
+    path("traits/", views.TraitsView.as_view(), name="traits"),
+]

@@ -17,6 +17,7 @@ from presales.customers.choices import Industry
 from presales.core.exports import Column, XlsxListExport, choice_label
 from presales.core.views import FormPageMixin as BaseFormPageMixin
 from presales.core.views import ScopedDetailView, ScopedListView, ScopedObjectFormView, ServiceFormView
+from presales.forecast.selectors import attach_win_probability, order_by_probability, with_win_probability
 
 from . import permissions, selectors, services
 from .filtersets import BoardFilterSet, OpportunityFilterSet
@@ -61,7 +62,8 @@ class OpportunityListView(XlsxListExport, ScopedListView):
     template_name = "opportunities/opportunity_list.html"
 
     def get_scoped_queryset(self):
-        return selectors.opportunity_list(user=self.request.user)
+        qs = with_win_probability(selectors.opportunity_list(user=self.request.user))
+        return order_by_probability(qs) if self.request.GET.get("sort") == "probability" else qs
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
@@ -88,6 +90,7 @@ class OpportunityBoardView(LoginRequiredMixin, TemplateView):
         ctx["filterset"] = filterset
         ctx["by"] = "progress" if self.request.GET.get("by") == "progress" else "stage"
         ctx["columns"] = selectors.board(queryset=qs, by=ctx["by"])
+        attach_win_probability(card for column in ctx["columns"] for card in column.cards)
         ctx["can_create"] = permissions.can_create_opportunity(self.request.user)
         return ctx
 

@@ -71,6 +71,10 @@ class Command(BaseCommand):
             default="50,500",
             help="Participant counts of the scorecard computation benchmark (default 50,500; '0' to skip).",
         )
+        parser.add_argument(
+            "--win-model", type=int, default=20000,
+            help="Closed opportunities to train the win model on (default 20000; 0 to skip).",
+        )
         parser.add_argument("--keep", action="store_true", help="Keep the benchmark databases afterwards.")
         parser.add_argument(
             "--reuse",
@@ -202,6 +206,8 @@ class Command(BaseCommand):
             result_file,
             "--scorecards",
             options["scorecards"],
+            "--win-model",
+            str(options["win_model"]),
         ]
         if options["reuse"]:
             command.append("--reuse")
@@ -254,6 +260,12 @@ class Command(BaseCommand):
             result["results"] = measure_all(
                 user=manager, customer_pk=customer.pk, repeat=options["repeat"], log=log
             )
+            if options["win_model"]:
+                from presales.forecast.bench import training_benchmark
+
+                result["win_model"] = training_benchmark(
+                    closed=options["win_model"], seed=options["seed"], log=log
+                )
             participants = _participant_counts(options["scorecards"])
             if participants:
                 from presales.appraisal.bench import scorecard_benchmark
