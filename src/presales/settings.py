@@ -155,6 +155,16 @@ CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND", "")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = os.environ.get("TIME_ZONE", "Asia/Shanghai")
+# A task is acknowledged after it ran: a worker killed mid-task leaves it to be delivered again
+# (tasks are idempotent). Redis redelivers an unacknowledged task after the visibility timeout.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "3600")),
+    "socket_connect_timeout": 3,
+}
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
 # --- Auth ------------------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -309,6 +319,11 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+# Tasks that could not reach the broker right after their commit (core.outbox) are sent by this sweep.
+CELERY_BEAT_SCHEDULE["core-outbox-sweep"] = {
+    "task": "presales.core.tasks.drain_outbox",
+    "schedule": timedelta(seconds=int(os.environ.get("PRESALES_OUTBOX_SWEEP_SECONDS", "60"))),
+}
 CELERY_BEAT_SCHEDULE["poc-incident-escalations"] = {
     "task": "presales.poc.tasks.notify_overdue_incidents",
     "schedule": crontab(minute="*/15"),

@@ -48,9 +48,12 @@ def notify(
             except IntegrityError:
                 continue  # already sent under this key
         if email and created:
-            from .tasks import send_notification_emails
+            from presales.core.outbox import enqueue
 
-            send_notification_emails.delay([n.pk for n in created])
+            enqueue(
+                "presales.notifications.tasks.send_notification_emails",
+                kwargs={"notification_ids": [n.pk for n in created]},
+            )
 
     transaction.on_commit(send)
 
