@@ -1,9 +1,9 @@
 from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from presales.core.api_urls import api_urlpatterns
+from presales.core.schema import docs_view, schema_view
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="insights:my_work", permanent=False), name="home"),
@@ -30,9 +30,12 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/", include(api_urlpatterns)),
-    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/schema/", schema_view, name="api-schema"),
+    path("api/docs/", docs_view, name="api-docs"),
 ]
+
+# A lost database connection answers 503 (and recovers), anything else 500.
+handler500 = "presales.core.error_views.server_error"
 
 # Uploaded files are never served from MEDIA_URL, not even in DEBUG: every download goes through a
 # view that checks access (documents, POC exports).

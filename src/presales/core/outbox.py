@@ -66,7 +66,10 @@ def enqueue(task_name: str, *, kwargs: dict, dedup_key: str | None = None) -> Ou
         try:
             with transaction.atomic():
                 message = OutboxMessage.objects.create(
-                    task_name=task_name, kwargs=kwargs, dedup_key=dedup_key or None, available_at=timezone.now()
+                    task_name=task_name,
+                    kwargs=kwargs,
+                    dedup_key=dedup_key or None,
+                    available_at=timezone.now(),
                 )
         except IntegrityError:
             if not dedup_key:
