@@ -186,3 +186,37 @@ def test_check_deploy_with_production_settings_has_no_warnings(tmp_path):
     output = result.stdout + result.stderr
     assert result.returncode == 0, output
     assert "System check identified no issues (0 silenced)." in output
+
+
+# --- disk full during an upload ---------------------------------------------------------------------
+
+def test_disk_full_upload_clear_error_no_orphan_no_row(client, cast, settings, tmp_path):
+    from presales.documents.models import Document, DocumentVersion, FileBlob
+    from tests.factories import CustomerFactory
+    from tests.factories.documents import category, upload
+    from tests.factories.opportunities import OpportunityFactory
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "tests.core.full_storage.FullDiskStorage", "OPTIONS": {"location": str(tmp_path / "media")}},
+    }
+    customer = CustomerFactory(presales_owner=cast.engineer_a, sales_owner=cast.sales_a)
+    opportunity = OpportunityFactory(customer=customer, presales_lead=cast.engineer_a)
+    client.force_login(cast.engineer_a)
+    response = client.post(
+        reverse("document-list"),
+        {
+            "title": "储能方案",
+            "category": category("solution").pk,
+            "opportunity": opportunity.pk,
+            "access_level": "team",
+            "file": upload(),
+        },
+    )
+    assert response.status_code == 507, response.content
+    assert "没有空间" in str(response.json())
+    assert "file" in response.json().get("errors", response.json())
+    assert not Document.objects.exists() and not DocumentVersion.objects.exists() and not FileBlob.objects.exists()
+    leftovers = [p for p in (tmp_path / "media").rglob("*") if p.is_file()]
+    assert leftovers == []
