@@ -7,11 +7,11 @@ def broker_down(settings):
     listens on 127.0.0.1:1): every send fails as it does when Redis is down."""
     from presales.celery import app
 
+    # The outbox opens its own connection from the current configuration at each send; the app is
+    # not closed (closing deregisters it, and tasks imported later would not be registered on it).
     saved = {k: app.conf[k] for k in ("task_always_eager", "broker_url")}
-    app.close()
     app.conf.update(task_always_eager=False, broker_url="redis://127.0.0.1:1/0")
     yield app
-    app.close()
     app.conf.update(saved)
 
 
