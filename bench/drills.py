@@ -36,7 +36,9 @@ CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
 def env(database_port: int = 5432) -> dict:
-    key = (Path(os.environ.get("XDG_CONFIG_HOME", Path.home() / ".config")) / "presales" / "secret_key").read_text()
+    key = (
+        Path(os.environ.get("XDG_CONFIG_HOME", Path.home() / ".config")) / "presales" / "secret_key"
+    ).read_text()
     e = dict(os.environ)
     e.update(
         SECRET_KEY=key.strip(),
@@ -63,7 +65,17 @@ def wait_port(port: int, seconds: float = 60) -> None:
 
 def start_redis():
     proc = subprocess.Popen(
-        ["redis-server", "--port", str(REDIS_PORT), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+        [
+            "redis-server",
+            "--port",
+            str(REDIS_PORT),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+        ],
         stdout=subprocess.DEVNULL,
     )
     wait_port(REDIS_PORT)
@@ -72,7 +84,16 @@ def start_redis():
 
 def start_gunicorn(database_port: int = 5432):
     proc = subprocess.Popen(
-        [str(BIN / "gunicorn"), "presales.wsgi", "--bind", "127.0.0.1:8791", "--workers", "2", "--timeout", "60"],
+        [
+            str(BIN / "gunicorn"),
+            "presales.wsgi",
+            "--bind",
+            "127.0.0.1:8791",
+            "--workers",
+            "2",
+            "--timeout",
+            "60",
+        ],
         env=env(database_port),
         cwd=ROOT,
         stderr=open(ROOT / "var" / "serve" / "log" / "drill-gunicorn.log", "a"),
@@ -98,8 +119,17 @@ def login(username: str) -> requests.Session:
 
 def outbox_pending(extra_env: dict) -> int:
     out = subprocess.run(
-        [str(BIN / "presales"), "shell", "-c", "from presales.core import outbox; print(outbox.pending_count())"],
-        env=extra_env, capture_output=True, text=True, timeout=120, cwd=ROOT,
+        [
+            str(BIN / "presales"),
+            "shell",
+            "-c",
+            "from presales.core import outbox; print(outbox.pending_count())",
+        ],
+        env=extra_env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=ROOT,
     )
     return int(out.stdout.strip().splitlines()[-1])
 
@@ -107,7 +137,11 @@ def outbox_pending(extra_env: dict) -> int:
 def drain(extra_env: dict) -> str:
     out = subprocess.run(
         [str(BIN / "presales"), "shell", "-c", "from presales.core import outbox; print(outbox.drain())"],
-        env=extra_env, capture_output=True, text=True, timeout=120, cwd=ROOT,
+        env=extra_env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=ROOT,
     )
     return out.stdout.strip().splitlines()[-1]
 
@@ -116,7 +150,9 @@ def request_access(session) -> requests.Response | None:
     docs = session.get(f"{APP}/api/documents/?page_size=200", timeout=30).json()["results"]
     for d in docs:
         if not d.get("can_read", True):
-            r = session.post(f"{APP}/api/documents/{d['id']}/request-access/", json={"reason": "故障演练"}, timeout=60)
+            r = session.post(
+                f"{APP}/api/documents/{d['id']}/request-access/", json={"reason": "故障演练"}, timeout=60
+            )
             if r.status_code != 400:
                 return r
     return None
@@ -135,7 +171,9 @@ def drill_redis() -> int:
         redis_proc.wait(10)
         print("Redis stopped (cache and broker down)")
         t = time.monotonic()
-        token = requests.post(f"{APP}/api/auth/token/", data={"username": "demo", "password": "demo12345"}, timeout=60)
+        token = requests.post(
+            f"{APP}/api/auth/token/", data={"username": "demo", "password": "demo12345"}, timeout=60
+        )
         print(f"  POST /api/auth/token/ -> {token.status_code} in {time.monotonic() - t:.2f} s")
         for path in ("/insights/my-work/", "/opportunities/board/", "/api/opportunities/", "/customers/"):
             t = time.monotonic()
@@ -155,7 +193,9 @@ def drill_redis() -> int:
         print("  sweep:", drain(e))
         print("  sweep again:", drain(e))
         print(f"  outbox pending: {outbox_pending(e)}")
-        r = requests.post(f"{APP}/api/auth/token/", data={"username": "demo", "password": "demo12345"}, timeout=60)
+        r = requests.post(
+            f"{APP}/api/auth/token/", data={"username": "demo", "password": "demo12345"}, timeout=60
+        )
         print(f"  POST /api/auth/token/ -> {r.status_code}")
         return 0
     finally:
@@ -268,7 +308,9 @@ def drill_database(seconds_down: float = 8, seconds_total: float = 30) -> int:
             print(f"  first 200 after restore: {first_ok - back_at:.2f} s")
         last_tail = [c for t, c in results if t >= back_at + 3]
         bad = sum(1 for _, c in results if c not in (200, 503))
-        print(f"  responses other than 200/503: {bad}; after recovery (+3 s) all 200: {set(last_tail) == {200}}")
+        print(
+            f"  responses other than 200/503: {bad}; after recovery (+3 s) all 200: {set(last_tail) == {200}}"
+        )
         return 1 if bad else 0
     finally:
         web.terminate()
@@ -278,7 +320,9 @@ def drill_database(seconds_down: float = 8, seconds_total: float = 30) -> int:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("drill", choices=["redis", "database"])
     args = parser.parse_args()
     (ROOT / "var" / "serve" / "log").mkdir(parents=True, exist_ok=True)

@@ -60,7 +60,9 @@ def discover(base: str) -> None:
     opportunities = s.get(f"{base}/api/opportunities/?page_size=200").json()["results"]
     TARGETS["opportunities"] = [o["id"] for o in opportunities]
     TARGETS["customers"] = [c["id"] for c in s.get(f"{base}/api/customers/?page_size=100").json()["results"]]
-    TARGETS["support"] = [r["id"] for r in s.get(f"{base}/api/support-requests/?page_size=100").json()["results"]]
+    TARGETS["support"] = [
+        r["id"] for r in s.get(f"{base}/api/support-requests/?page_size=100").json()["results"]
+    ]
     # Opportunities with an allowed, non-closing move (and the move back), one per simulated user.
     movable = []
     for o in opportunities[:120]:
@@ -75,7 +77,13 @@ def discover(base: str) -> None:
     for c in criteria:
         r = s.post(
             f"{base}/api/poc-measurements/",
-            json={"poc": c["poc"], "criterion": c["id"], "measured_at": now(), "value": "1", "note": "load probe"},
+            json={
+                "poc": c["poc"],
+                "criterion": c["id"],
+                "measured_at": now(),
+                "value": "1",
+                "note": "load probe",
+            },
             headers=headers,
         )
         if r.status_code == 201:
@@ -92,7 +100,7 @@ def discover(base: str) -> None:
 
 
 def now() -> str:
-    return dt.datetime.now(dt.timezone.utc).isoformat()
+    return dt.datetime.now(dt.UTC).isoformat()
 
 
 class Person(HttpUser):
@@ -106,7 +114,9 @@ class Person(HttpUser):
         self.csrf = login(self.client, "", self.role)
         self.headers = {"X-CSRFToken": self.csrf, "Referer": self.host + "/"}
         movable = TARGETS.get("movable") or []
-        self.own_move = movable[self.number % len(movable)] if movable and self.number <= len(movable) else None
+        self.own_move = (
+            movable[self.number % len(movable)] if movable and self.number <= len(movable) else None
+        )
 
     def get(self, path, name=None):
         with self.client.get(path, name=name or path, catch_response=True) as r:
@@ -126,7 +136,9 @@ class Person(HttpUser):
     @task(4)
     def details(self):
         if self.role == "demo":  # the manager sees every record
-            self.get(f"/opportunities/{random.choice(TARGETS['opportunities'])}/", name="/opportunities/<id>/")
+            self.get(
+                f"/opportunities/{random.choice(TARGETS['opportunities'])}/", name="/opportunities/<id>/"
+            )
             self.get(f"/customers/{random.choice(TARGETS['customers'])}/", name="/customers/<id>/")
             if TARGETS["support"]:
                 self.get(f"/support/{random.choice(TARGETS['support'])}/", name="/support/<id>/")
@@ -178,7 +190,10 @@ class Person(HttpUser):
                 created.failure(f"{created.status_code} {created.text[:200]}")
                 return
             pk = created.json()["id"]
-        for action, body in (("assign", {"assignee": TARGETS["manager_id"]}), ("respond", {"note": "已安排"})):
+        for action, body in (
+            ("assign", {"assignee": TARGETS["manager_id"]}),
+            ("respond", {"note": "已安排"}),
+        ):
             with self.client.post(
                 f"/api/support-requests/{pk}/{action}/",
                 json=body,
@@ -206,7 +221,9 @@ class Person(HttpUser):
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--host", default="http://127.0.0.1:8000")
     parser.add_argument("--users", type=int, default=20)
     parser.add_argument("--spawn-rate", type=float, default=5)
@@ -250,7 +267,9 @@ def main() -> int:
     }
     print(f"{'request':<52} {'n':>6} {'fail':>5} {'p50':>6} {'p95':>6} {'max':>6}")
     for r in rows:
-        print(f"{r['name'][:52]:<52} {r['requests']:>6} {r['failures']:>5} {r['median_ms']:>6} {r['p95_ms']:>6} {r['max_ms']:>6}")
+        print(
+            f"{r['name'][:52]:<52} {r['requests']:>6} {r['failures']:>5} {r['median_ms']:>6} {r['p95_ms']:>6} {r['max_ms']:>6}"
+        )
     print(
         f"TOTAL {args.users} users, {summary['seconds']} s: {summary['requests']} requests, "
         f"{summary['failures']} failures, {summary['rps']} req/s, p50 {summary['median_ms']} ms, p95 {summary['p95_ms']} ms"

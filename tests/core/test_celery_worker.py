@@ -80,7 +80,9 @@ def test_beat_entry_goes_through_redis_and_a_worker(live_app, runs):
     scheduler = Scheduler(app=live_app, lazy=False)
     entry = scheduler.schedule["core-outbox-sweep"]
     assert entry.task == "presales.core.tasks.drain_outbox"
-    worker = start_worker(live_app, pool="solo", perform_ping_check=False, loglevel="WARNING", shutdown_timeout=30)
+    worker = start_worker(
+        live_app, pool="solo", perform_ping_check=False, loglevel="WARNING", shutdown_timeout=30
+    )
     with worker:
         scheduler.apply_async(entry)  # what beat does when the entry is due: a message to Redis
         assert wait_for(lambda: runs == ["swept"]), "the worker did not run the swept task"

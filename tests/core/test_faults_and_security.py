@@ -20,6 +20,7 @@ SRC = Path(__file__).resolve().parents[2] / "src" / "presales"
 
 # --- cache down -----------------------------------------------------------------------------------
 
+
 @pytest.fixture
 def cache_down(settings):
     """The production cache backend (django-redis, as settings.py configures it with REDIS_URL)
@@ -60,6 +61,7 @@ def test_cache_down_pages_and_api_keep_working_throttle_fails_open(client, cast,
 
 # --- database unreachable -> 503, then recovery -----------------------------------------------------
 
+
 @pytest.mark.urls("tests.core.faults_urls")
 def test_database_unreachable_answers_503_json_and_page(client, caplog):
     client.raise_request_exception = False
@@ -99,6 +101,7 @@ def test_postgres_connection_killed_between_requests_recovers(client, cast):
 
 # --- security headers, CSP, inline scripts ----------------------------------------------------------
 
+
 def test_security_headers_and_csp(client, cast):
     client.force_login(cast.engineer_a)
     response = client.get(reverse("insights:my_work"))
@@ -134,6 +137,7 @@ def test_pages_with_charts_load_their_scripts_as_files(client, cast):
 
 
 # --- API schema and docs: signed-in users only, generated once ---------------------------------------
+
 
 def test_schema_and_docs_refuse_anonymous_and_are_cached(client, cast):
     assert client.get(reverse("api-schema")).status_code in (401, 403)
@@ -190,6 +194,7 @@ def test_check_deploy_with_production_settings_has_no_warnings(tmp_path):
 
 # --- disk full during an upload ---------------------------------------------------------------------
 
+
 def test_disk_full_upload_clear_error_no_orphan_no_row(client, cast, settings, tmp_path):
     from presales.documents.models import Document, DocumentVersion, FileBlob
     from tests.factories import CustomerFactory
@@ -199,7 +204,10 @@ def test_disk_full_upload_clear_error_no_orphan_no_row(client, cast, settings, t
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.STORAGES = {
         **settings.STORAGES,
-        "default": {"BACKEND": "tests.core.full_storage.FullDiskStorage", "OPTIONS": {"location": str(tmp_path / "media")}},
+        "default": {
+            "BACKEND": "tests.core.full_storage.FullDiskStorage",
+            "OPTIONS": {"location": str(tmp_path / "media")},
+        },
     }
     customer = CustomerFactory(presales_owner=cast.engineer_a, sales_owner=cast.sales_a)
     opportunity = OpportunityFactory(customer=customer, presales_lead=cast.engineer_a)
@@ -217,6 +225,10 @@ def test_disk_full_upload_clear_error_no_orphan_no_row(client, cast, settings, t
     assert response.status_code == 507, response.content
     assert "没有空间" in str(response.json())
     assert "file" in response.json().get("errors", response.json())
-    assert not Document.objects.exists() and not DocumentVersion.objects.exists() and not FileBlob.objects.exists()
+    assert (
+        not Document.objects.exists()
+        and not DocumentVersion.objects.exists()
+        and not FileBlob.objects.exists()
+    )
     leftovers = [p for p in (tmp_path / "media").rglob("*") if p.is_file()]
     assert leftovers == []

@@ -89,7 +89,9 @@ def test_broker_down_keeps_the_message_and_the_sweep_sends_it_once(
     assert message.sent_at is not None
 
 
-def test_sweep_stops_at_the_first_failure_and_keeps_order(broker_down, runs, django_capture_on_commit_callbacks):
+def test_sweep_stops_at_the_first_failure_and_keeps_order(
+    broker_down, runs, django_capture_on_commit_callbacks
+):
     for label in ("1", "2", "3"):
         with django_capture_on_commit_callbacks(execute=True):
             outbox.enqueue(RECORD, kwargs={"label": label})  # sent after the commit: fails

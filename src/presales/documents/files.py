@@ -119,7 +119,9 @@ class StorageUnavailable(DomainError):
 
     def __init__(self, exc: OSError):
         if getattr(exc, "errno", None) in (errno.ENOSPC, errno.EDQUOT):
-            message = _("The server has no room to store this file. Nothing was saved; tell an administrator.")
+            message = _(
+                "The server has no room to store this file. Nothing was saved; tell an administrator."
+            )
         else:
             message = _("The file could not be stored. Nothing was saved; try again later.")
         super().__init__(message, code="storage_unavailable", field="file")
