@@ -40,7 +40,7 @@ import sys, redis
 redis.Redis.from_url(sys.argv[1], socket_connect_timeout=2).ping()
 PY
 
-export SECRET_KEY DEBUG=0 STATIC_MANIFEST=1
+export SECRET_KEY DEBUG=0 STATIC_MANIFEST=1 DJANGO_SETTINGS_MODULE=presales.settings
 export DATABASE_URL="postgres://$PG_USER@$PG_HOST:$PG_PORT/$SERVE_DB"
 export REDIS_URL="$SERVE_REDIS_URL"
 export ALLOWED_HOSTS="${ALLOWED_HOSTS:-127.0.0.1,localhost}"
@@ -52,8 +52,6 @@ mkdir -p "$PRESALES_DATA_DIR/log"
 "$BIN/presales" migrate --noinput
 "$BIN/presales" demo_data --if-empty
 "$BIN/presales" collectstatic --noinput -v 0
-# The OpenAPI schema at deploy time too, for clients that want a file (the site caches its own).
-"$BIN/presales" spectacular --file "$PRESALES_DATA_DIR/openapi.yaml" 2>"$PRESALES_DATA_DIR/log/spectacular.log" || true
 
 pids=()
 stop() {
@@ -74,6 +72,10 @@ pids+=($!)
 "$BIN/celery" -A presales beat --loglevel INFO --schedule "$PRESALES_DATA_DIR/celerybeat-schedule" \
   >"$PRESALES_DATA_DIR/log/beat.log" 2>&1 &
 pids+=($!)
+# The OpenAPI schema as a file too, for clients that want one (the site caches its own), written in
+# the background: it takes seconds and nothing waits for it.
+("$BIN/presales" spectacular --file "$PRESALES_DATA_DIR/openapi.yaml" \
+  >"$PRESALES_DATA_DIR/log/spectacular.log" 2>&1 || true) &
 
 echo
 echo "================================================================"
@@ -81,10 +83,12 @@ echo "  售前管理系统 (production mode) at  http://$HOST:$PORT/"
 echo "  gunicorn $WORKERS workers · Celery worker · Celery beat"
 echo "  PostgreSQL $SERVE_DB on $PG_HOST:$PG_PORT · Redis $SERVE_REDIS_URL · DEBUG off"
 "$BIN/python" -c "
+import django
+django.setup()
 from presales.demo.company import DEMO_PASSWORD, LOGINS
 print('  Demo logins (password ' + DEMO_PASSWORD + '):')
 for user, what in LOGINS:
-    print(f'    {user:<9} {what}')"
+    print(f'    {user:<9} {what}')" 2>/dev/null || echo "  Demo login: demo / demo12345"
 echo "  Logs: $PRESALES_DATA_DIR/log/ (access, worker, beat)"
 echo "  Stop with Ctrl+C."
 echo "================================================================"
