@@ -432,11 +432,7 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     # Fault handling is logged at WARNING (outbox sends retried, cache unreachable, database lost).
     "loggers": {
-        "presales": {
-            "handlers": ["console"],
-            "level": os.environ.get("LOG_LEVEL", "WARNING"),
-            "propagate": False,
-        }
+        "presales": {"level": os.environ.get("LOG_LEVEL", "WARNING")}
     },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
