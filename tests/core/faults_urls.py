@@ -1,6 +1,6 @@
 """URLs for the fault tests: the site's own, plus a page whose database is unreachable."""
 
-from django.db import connection
+from django.db import connections
 from django.http import HttpResponse
 from django.urls import path
 
@@ -11,12 +11,13 @@ from presales.urls import urlpatterns as site_urlpatterns
 def unreachable_database(request):
     """Queries a copy of the default database's connection pointed at an address that refuses
     (what the application sees while PostgreSQL restarts)."""
-    settings_dict = dict(connection.settings_dict)
-    if connection.vendor == "sqlite":
+    default = connections["default"]
+    settings_dict = dict(default.settings_dict)
+    if default.vendor == "sqlite":
         settings_dict["NAME"] = "/nonexistent-folder/presales.sqlite3"
     else:
         settings_dict.update(HOST="127.0.0.1", PORT="1")
-    broken = type(connection)(settings_dict, alias="unreachable")
+    broken = type(default)(settings_dict, alias="unreachable")
     try:
         with broken.cursor() as cursor:
             cursor.execute("SELECT 1")

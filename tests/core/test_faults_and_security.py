@@ -177,7 +177,7 @@ PRODUCTION_ENV = {
 
 
 def test_check_deploy_with_production_settings_has_no_warnings(tmp_path):
-    drop = ("DJANGO_SETTINGS_MODULE", "PRESALES_ALLOW_INSECURE_KEY")
+    drop = ("DJANGO_SETTINGS_MODULE", "PRESALES_ALLOW_INSECURE_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE")
     env = {k: v for k, v in os.environ.items() if k not in drop}
     env.update(PRODUCTION_ENV, PRESALES_DATA_DIR=str(tmp_path), DJANGO_SETTINGS_MODULE="presales.settings")
     result = subprocess.run(
