@@ -21,16 +21,18 @@ PG_USER ?= postgres
 # Apps with their own catalog: every src/presales/<app>/ that has a locale/ folder.
 LOCALE_APPS = $(patsubst %/locale/,%,$(wildcard src/presales/*/locale/))
 
-.PHONY: help uv install browser run test test-pg messages compilemessages lint bench
+.PHONY: help uv install browser run serve test test-pg messages compilemessages lint bench audit
 
 help:
 	@echo "make run              install, migrate, load demo data, serve on http://$(HOST):$(PORT)/"
+	@echo "make serve            production shape: gunicorn + Celery worker + beat on local PostgreSQL and Redis, DEBUG off"
 	@echo "make test             the whole test suite on SQLite (browser tests included)"
 	@echo "make test-pg          the whole test suite on the local PostgreSQL ($(PG_USER)@$(PG_HOST):$(PG_PORT))"
 	@echo "make lint             ruff check src tests"
 	@echo "make messages         update each app's zh_Hans catalog (makemessages)"
 	@echo "make compilemessages  compile each app's catalogs to .mo (commit the .mo files)"
 	@echo "make bench            benchmark harness (presales bench)"
+	@echo "make audit            pip-audit over the locked dependencies (needs the advisory database online)"
 
 uv:
 	@uv --version >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 \
@@ -60,6 +62,10 @@ run: install
 	echo "================================================================"; \
 	echo; \
 	exec $(UV) run presales runserver --skip-checks $(HOST):$(PORT)
+
+# Production shape on this machine (see README.md and docs/deployment.md). HOST, PORT, WORKERS.
+serve: install
+	@HOST=$(HOST) PORT=$(PORT) PG_HOST=$(PG_HOST) PG_PORT=$(PG_PORT) PG_USER=$(PG_USER) scripts/serve.sh
 
 # pytest exit code 5 means "no tests collected": that is a failure, not a success.
 define PYTEST
@@ -103,3 +109,10 @@ lint: install
 bench: install
 	@export PRESALES_ALLOW_INSECURE_KEY=1 STATIC_MANIFEST=$${STATIC_MANIFEST:-0}; \
 	$(UV) run presales bench $(BENCH_ARGS)
+
+# Known vulnerabilities in the locked dependencies (the exact versions of uv.lock). Needs the
+# advisory database (PyPI / OSV) online: not reachable from the project's machines, so CI skips it.
+audit: install
+	@set -e; req=$$(mktemp); trap 'rm -f "$$req"' EXIT; \
+	$(UV) export --frozen --no-hashes --no-emit-project --format requirements-txt >"$$req"; \
+	$(UV) run --with pip-audit pip-audit --strict --disable-pip --no-deps -r "$$req"

@@ -1,8 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
-
 from presales.core.api_urls import api_urlpatterns
+from presales.core.schema_views import docs_view, schema_view
 from presales.insights import views as insights_views
 
 urlpatterns = [
@@ -30,9 +29,12 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/", include(api_urlpatterns)),
-    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/schema/", schema_view, name="api-schema"),
+    path("api/docs/", docs_view, name="api-docs"),
 ]
+
+# A lost database connection answers 503 (and recovers), anything else 500.
+handler500 = "presales.core.error_views.server_error"
 
 # Uploaded files are never served from MEDIA_URL, not even in DEBUG: every download goes through a
 # view that checks access (documents, POC exports).

@@ -10,7 +10,9 @@ only by the views that check access (FileResponse), never from a public media UR
 
 from __future__ import annotations
 
+import errno
 import hashlib
+import logging
 
 from django.conf import settings
 from django.core.files.storage import default_storage
@@ -21,6 +23,8 @@ from presales.core.errors import DomainError
 
 from . import filetypes
 from .models import FileBlob
+
+logger = logging.getLogger("presales.documents")
 
 CHUNK = 1024 * 1024
 
@@ -107,6 +111,31 @@ def blob_name(sha256: str) -> str:
     return f"documents/blobs/{sha256[:2]}/{sha256}"
 
 
+class StorageUnavailable(DomainError):
+    """The file could not be written (disk full, quota, storage unreachable): nothing is kept —
+    no partial file, and the caller's transaction rolls back, so no row either."""
+
+    status_code = 507
+
+    def __init__(self, exc: OSError):
+        if getattr(exc, "errno", None) in (errno.ENOSPC, errno.EDQUOT):
+            message = _(
+                "The server has no room to store this file. Nothing was saved; tell an administrator."
+            )
+        else:
+            message = _("The file could not be stored. Nothing was saved; try again later.")
+        super().__init__(message, code="storage_unavailable", field="file")
+        logger.error("document storage: could not store an upload: %s", exc)
+
+
+def _discard_partial(name: str) -> None:
+    try:
+        if default_storage.exists(name):
+            default_storage.delete(name)
+    except OSError:
+        logger.exception("document storage: could not remove the partial file %s", name)
+
+
 def store_blob(upload, *, kind: str) -> FileBlob:
     """The FileBlob for the upload's content, storing the bytes only if this content is new.
     Race-free: the file name is the hash, the row is unique by hash (a parallel writer of the same
@@ -117,7 +146,11 @@ def store_blob(upload, *, kind: str) -> FileBlob:
         return existing
     name = blob_name(sha256)
     if not default_storage.exists(name):
-        saved = default_storage.save(name, upload)
+        try:
+            saved = default_storage.save(name, upload)
+        except OSError as exc:
+            _discard_partial(name)
+            raise StorageUnavailable(exc) from exc
         if saved != name:  # a parallel writer stored the same content a moment earlier
             default_storage.delete(saved)
     try:

@@ -21,9 +21,12 @@ from .text import Text, render, to_data
 
 
 def enqueue(task, /, **kwargs) -> None:
-    """Run a Celery task after the current transaction commits. The one place that enqueues this
-    app's tasks (to be switched to the transactional outbox in one place)."""
-    transaction.on_commit(lambda: task.delay(**kwargs))
+    """Run a Celery task once the current transaction commits, through the transactional outbox
+    (a broker outage never turns a committed action into an error; the sweep sends it later). The
+    one place that enqueues this app's tasks."""
+    from presales.core.outbox import enqueue as outbox_enqueue
+
+    outbox_enqueue(task.name, kwargs=kwargs)
 
 
 def enabled_channels(users: Iterable, event: str) -> dict[int, set[str]]:
