@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
+
 from presales.core.api_urls import api_urlpatterns
 from presales.core.schema_views import docs_view, schema_view
 from presales.insights import views as insights_views

@@ -14,7 +14,8 @@ import json
 import pytest
 from django.urls import reverse
 
-from presales.appraisal.models import Appraisal, Cycle as AppraisalCycle
+from presales.appraisal.models import Appraisal
+from presales.appraisal.models import Cycle as AppraisalCycle
 from presales.customers.models import Customer, OwnershipChange
 from tests.api.seed import seed
 from tests.kit import snapshot

@@ -52,11 +52,10 @@ def in_test_transaction():
 
 def run_operation(operation, *, token: str, user, mode) -> str | None:
     """Run a few examples of one operation; return the failure report, or None."""
-    from schemathesis.checks import not_a_server_error
-    from schemathesis.specs.openapi.checks import response_schema_conformance
-
     from hypothesis.errors import Unsatisfiable
     from schemathesis import GenerationMode
+    from schemathesis.checks import not_a_server_error
+    from schemathesis.specs.openapi.checks import response_schema_conformance
 
     path_parameters = {}
     if "{id}" in operation.path and mode == GenerationMode.POSITIVE:

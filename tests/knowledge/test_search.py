@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from presales.knowledge import search as search_module
 from presales.knowledge import segment, services
-from presales.knowledge.choices import AccessLevel, ArticleKind
+from presales.knowledge.choices import ArticleKind
 from presales.knowledge.search import global_search, search
 from tests.kit import assert_constant_queries, check_access
 

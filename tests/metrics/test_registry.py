@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from presales.metrics import bench
-from presales.metrics.base import Metric, MetricUnavailable, MetricValue
+from presales.metrics.base import Metric, MetricValue
 from presales.metrics.period import Period, quarter_of
 from presales.metrics.registry import METRICS, available_metrics, compute_many, is_available
 from presales.opportunities.choices import Stage

@@ -187,7 +187,14 @@ class CycleDetailView(CycleObjectMixin, DetailView):
 
     def export_xlsx(self, context):
         """The participants listed (same scope, same ?status= and ?team=) as XLSX."""
-        from presales.core.exports import Column, Sheet, choice_label, export_filename, workbook_bytes, xlsx_response
+        from presales.core.exports import (
+            Column,
+            Sheet,
+            choice_label,
+            export_filename,
+            workbook_bytes,
+            xlsx_response,
+        )
 
         columns = [
             Column(_("Employee"), "employee", width=14),

@@ -20,9 +20,9 @@ its words) through each app's own `visible_to(user)`. Those four are not full-te
 from __future__ import annotations
 
 import operator
-from urllib.parse import urlencode
 from dataclasses import dataclass, field
 from functools import reduce
+from urllib.parse import urlencode
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection

@@ -13,10 +13,10 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from presales.accounts.models import User
 from presales.core.errors import DomainError
-from presales.customers.choices import Industry
 from presales.core.exports import Column, XlsxListExport, choice_label
 from presales.core.views import FormPageMixin as BaseFormPageMixin
 from presales.core.views import ScopedDetailView, ScopedListView, ScopedObjectFormView, ServiceFormView
+from presales.customers.choices import Industry
 from presales.forecast.selectors import attach_win_probability, order_by_probability, with_win_probability
 
 from . import permissions, selectors, services

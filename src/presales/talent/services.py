@@ -23,7 +23,14 @@ from presales.core.services import FieldErrors
 from presales.notifications.text import Text
 
 from . import permissions
-from .choices import AwardRoundStatus, CertificationKind, MentoringStatus, OnboardingStatus, ReportRating, TrainingKind
+from .choices import (
+    AwardRoundStatus,
+    CertificationKind,
+    MentoringStatus,
+    OnboardingStatus,
+    ReportRating,
+    TrainingKind,
+)
 from .models import (
     SCORE_FIELDS,
     AwardNomination,
