@@ -1,0 +1,352 @@
+"""Speed benchmarks of issue 15, against gunicorn started here with the production settings
+(DEBUG off, PostgreSQL from DATABASE_URL, static files unhashed), on 127.0.0.1.
+
+    export DATABASE_URL=postgres://postgres@127.0.0.1:5432/presales_bench_1000
+    .venv/bin/python bench/speed.py poc                 # POC list (100/page) / detail / criteria, 1 worker
+    .venv/bin/python bench/speed.py poc --peer http://127.0.0.1:8100   # interleaved with the peer
+    .venv/bin/python bench/speed.py mix --clients 20    # 4 workers: req/s, p95, CPU ms per request
+    .venv/bin/python bench/speed.py login               # log-in form -> landing page, 1 worker
+    .venv/bin/python bench/speed.py profile /api/pocs/1/   # pyinstrument of one request, in-process
+
+The data set: `presales bench --sizes 1000 --generate-only --keep --scorecards 0` then
+`bench/poc_data.py` (1,000 POCs x 3 criteria, users bench_manager / bench_engineer).
+Only Python's standard library and psutil: one keep-alive HTTP connection per client thread.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import re
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from urllib.parse import urlencode, urlsplit
+
+import psutil
+
+ROOT = Path(__file__).resolve().parent.parent
+PASSWORD = "bench12345"
+
+
+def quantile(values, q):
+    values = sorted(values)
+    if not values:
+        return float("nan")
+    k = (len(values) - 1) * q
+    lo, hi = int(k), min(int(k) + 1, len(values) - 1)
+    return values[lo] + (values[hi] - values[lo]) * (k - lo)
+
+
+# --- the server ------------------------------------------------------------------------------------
+class Gunicorn:
+    def __init__(self, workers: int, port: int):
+        self.workers, self.port = workers, port
+        self.proc = None
+
+    def __enter__(self):
+        env = dict(os.environ, DEBUG="0", PRESALES_ALLOW_INSECURE_KEY="1", STATIC_MANIFEST="0",
+                   ALLOWED_HOSTS="127.0.0.1,localhost", LOG_LEVEL="ERROR", AXES_ENABLED="0")
+        cmd = [str(ROOT / ".venv/bin/gunicorn"), "presales.wsgi:application", "-w", str(self.workers),
+               "-b", f"127.0.0.1:{self.port}", "--log-level", "warning", "--timeout", "120"]
+        self.proc = subprocess.Popen(cmd, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                     stdin=subprocess.DEVNULL)
+        deadline = time.time() + 240
+        while time.time() < deadline:
+            try:
+                conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=5)
+                conn.request("GET", "/accounts/login/")
+                conn.getresponse().read()
+                if len(self.worker_pids()) >= self.workers:
+                    return self
+            except OSError:
+                pass
+            time.sleep(0.3)
+        raise SystemExit("gunicorn did not start")
+
+    def worker_pids(self):
+        return [c.pid for c in psutil.Process(self.proc.pid).children()]
+
+    def cpu_seconds(self) -> float:
+        total = 0.0
+        for pid in self.worker_pids():
+            t = psutil.Process(pid).cpu_times()
+            total += t.user + t.system
+        return total
+
+    def __exit__(self, *exc):
+        workers = self.worker_pids()
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            for pid in [*workers, self.proc.pid]:
+                try:
+                    os.kill(pid, 9)
+                except ProcessLookupError:
+                    pass
+            self.proc.wait(timeout=10)
+
+
+# --- a client ----------------------------------------------------------------------------------------
+class Client:
+    """One keep-alive connection; session log-in through the form, or a token."""
+
+    def __init__(self, base: str, token: str | None = None):
+        parts = urlsplit(base)
+        self.host, self.port = parts.hostname, parts.port or 80
+        self.conn = http.client.HTTPConnection(self.host, self.port, timeout=60)
+        self.cookies: dict[str, str] = {}
+        self.token = token
+
+    def request(self, method, path, body=None, headers=None):
+        headers = dict(headers or {})
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        if self.token:
+            headers["Authorization"] = f"Token {self.token}"
+        for attempt in range(2):
+            try:
+                self.conn.request(method, path, body=body, headers=headers)
+                response = self.conn.getresponse()
+                data = response.read()
+                break
+            except (http.client.HTTPException, OSError):
+                self.conn.close()
+                self.conn = http.client.HTTPConnection(self.host, self.port, timeout=60)
+                if attempt:
+                    raise
+        for value in response.headers.get_all("Set-Cookie") or []:
+            name, _, rest = value.partition("=")
+            self.cookies[name.strip()] = rest.split(";", 1)[0]
+        return response.status, response.headers, data
+
+    def login(self, username: str) -> float:
+        """Form log-in, then the landing page it redirects to; returns the seconds it took."""
+        started = time.perf_counter()
+        status, _, page = self.request("GET", "/accounts/login/")
+        token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1).decode()
+        body = urlencode({"username": username, "password": PASSWORD, "csrfmiddlewaretoken": token})
+        status, headers, _ = self.request("POST", "/accounts/login/", body=body, headers={
+            "Content-Type": "application/x-www-form-urlencoded", "Referer": f"http://{self.host}:{self.port}/"})
+        if status != 302:
+            raise SystemExit(f"log-in refused ({status})")
+        location = headers["Location"]
+        status, _, _ = self.request("GET", location)
+        if status != 200:
+            raise SystemExit(f"landing page {location} answered {status}")
+        return time.perf_counter() - started
+
+
+def django_setup():
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "presales.settings")
+    os.environ.setdefault("PRESALES_ALLOW_INSECURE_KEY", "1")
+    import django
+
+    django.setup()
+
+
+def token_of(username):
+    from rest_framework.authtoken.models import Token
+
+    return Token.objects.get(user__username=username).key
+
+
+# --- poc -----------------------------------------------------------------------------------------------
+def cmd_poc(args):
+    django_setup()
+    from presales.poc.models import Poc
+
+    ids = list(Poc.objects.order_by("pk").values_list("pk", flat=True))
+    poc_id = ids[len(ids) // 2]
+    ours = {
+        "list": "/api/pocs/?page_size=100",
+        "detail": f"/api/pocs/{poc_id}/",
+        "criteria": f"/api/poc-criteria/?poc={poc_id}",
+    }
+    servers = {"ours": ("http://127.0.0.1:%d" % args.port, token_of(args.user), ours)}
+    if args.peer:
+        peer_paths = json.loads(args.peer_paths) if args.peer_paths else {
+            "list": "/api/v1/pocs/?limit=100", "detail": "/api/v1/pocs/%d" % poc_id,
+            "criteria": "/api/v1/pocs/%d/criteria" % poc_id}
+        servers["peer"] = (args.peer, None, peer_paths)
+    with Gunicorn(1, args.port):
+        clients = {name: Client(base, token) for name, (base, token, _) in servers.items()}
+        times = {(n, k): [] for n in servers for k in ours}
+        sizes = {}
+        for round_ in range(args.rounds):
+            for name, (_, _, paths) in servers.items():
+                client = clients[name]
+                for kind, path in paths.items():
+                    for i in range(args.warmup + args.repeat):
+                        started = time.perf_counter()
+                        status, _, data = client.request("GET", path, headers={"Accept": "application/json"})
+                        elapsed = time.perf_counter() - started
+                        if status != 200:
+                            raise SystemExit(f"{name} {path}: {status} {data[:200]!r}")
+                        if i >= args.warmup:
+                            times[(name, kind)].append(elapsed * 1000)
+                        sizes[(name, kind)] = len(data)
+    print(f"| endpoint | {' | '.join(f'{n} median ms | {n} p95 ms | {n} bytes' for n in servers)} |")
+    print("|---|" + "---:|" * (3 * len(servers)))
+    for kind in ours:
+        cells = []
+        for n in servers:
+            t = times[(n, kind)]
+            cells += [f"{statistics.median(t):.1f}", f"{quantile(t, .95):.1f}", f"{sizes[(n, kind)]:,}"]
+        print(f"| {kind} | {' | '.join(cells)} |")
+
+
+# --- mix -------------------------------------------------------------------------------------------------
+def mix_paths():
+    django_setup()
+    from presales.customers.models import Customer
+    from presales.opportunities.models import Opportunity
+
+    opp = Opportunity.objects.order_by("pk").values_list("pk", flat=True)
+    opps = list(opp[:200])
+    return [
+        "/opportunities/board/",
+        "/opportunities/?stage=qualification&q=",
+        "/opportunities/{opp}/",
+        "/customers/",
+        "/api/pocs/",
+        "/support/",
+        "/insights/my-work/",
+    ], opps, Customer.objects.count()
+
+
+def run_load(base, user, clients, duration, paths, opps):
+    results, errors = [], []
+    lock = threading.Lock()
+    stop = time.time() + duration
+
+    def worker(n):
+        client = Client(base)
+        client.login(user)
+        i = n
+        local, local_err = [], []
+        while time.time() < stop:
+            path = paths[i % len(paths)].format(opp=opps[i % len(opps)])
+            i += 1
+            started = time.perf_counter()
+            try:
+                status, _, _ = client.request("GET", path)
+            except Exception as exc:  # noqa: BLE001 - counted as an error
+                local_err.append(repr(exc))
+                continue
+            local.append((time.perf_counter() - started) * 1000)
+            if status != 200:
+                local_err.append(f"{status} {path}")
+        with lock:
+            results.extend(local)
+            errors.extend(local_err)
+
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(clients)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return results, errors
+
+
+def cmd_mix(args):
+    paths, opps, _ = mix_paths()
+    base = f"http://127.0.0.1:{args.port}"
+    with Gunicorn(args.workers, args.port) as server:
+        run_load(base, args.user, 2, 3, paths, opps)  # warm-up of every worker
+        rows = []
+        for clients in args.clients:
+            cpu0, t0 = server.cpu_seconds(), time.perf_counter()
+            times, errors = run_load(base, args.user, clients, args.duration, paths, opps)
+            wall, cpu = time.perf_counter() - t0, server.cpu_seconds() - cpu0
+            n = len(times) + 0
+            print(f"  {clients} clients: {len(times)} requests, {len(errors)} errors", flush=True)
+            rows.append((clients, n / wall, statistics.median(times), quantile(times, .95),
+                         cpu * 1000 / max(n, 1), len(errors)))
+            if errors:
+                print("errors:", errors[:5], file=sys.stderr)
+    print("| clients | requests/s | median ms | p95 ms | worker CPU ms / request | errors |")
+    print("|---:|---:|---:|---:|---:|---:|")
+    for clients, rps, med, p95, cpu, err in rows:
+        print(f"| {clients} | {rps:.1f} | {med:.0f} | {p95:.0f} | {cpu:.1f} | {err} |")
+
+
+# --- login -------------------------------------------------------------------------------------------------
+def cmd_login(args):
+    base = f"http://127.0.0.1:{args.port}"
+    with Gunicorn(1, args.port):
+        Client(base).login(args.user)
+        times = [Client(base).login(args.user) * 1000 for _ in range(args.repeat)]
+    print(f"login to landing ({args.user}, {args.repeat} runs): median {statistics.median(times):.0f} ms, "
+          f"p95 {quantile(times, .95):.0f} ms")
+
+
+# --- profile -------------------------------------------------------------------------------------------------
+def cmd_profile(args):
+    os.environ.setdefault("DEBUG", "0")
+    django_setup()
+    from django.conf import settings
+    from django.db import connection
+    from django.test import Client as DjangoClient
+    from django.test.utils import CaptureQueriesContext
+    from pyinstrument import Profiler
+
+    from presales.accounts.models import User
+
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+    client = DjangoClient()
+    headers = {"HTTP_ACCEPT": "application/json"}
+    if args.path.startswith("/api/"):
+        headers["HTTP_AUTHORIZATION"] = f"Token {token_of(args.user)}"
+    else:
+        client.force_login(User.objects.get(username=args.user))
+    for _ in range(3):
+        client.get(args.path, **headers)
+    profiler = Profiler(interval=0.0002)
+    sql = 0.0
+    with CaptureQueriesContext(connection) as queries:
+        profiler.start()
+        started = time.perf_counter()
+        for _ in range(args.repeat):
+            response = client.get(args.path, **headers)
+        total = time.perf_counter() - started
+        profiler.stop()
+    sql = sum(float(q["time"]) for q in queries.captured_queries)
+    print(profiler.output_text(unicode=True, color=False, show_all=False))
+    print(f"{args.path}: {response.status_code}, {total * 1000 / args.repeat:.1f} ms per request in-process, "
+          f"{len(queries.captured_queries) / args.repeat:.0f} queries, SQL {sql * 1000 / args.repeat:.1f} ms "
+          f"({sql / total:.0%}), Python {(total - sql) * 1000 / args.repeat:.1f} ms")
+
+
+def main():
+    parser = argparse.ArgumentParser(description="Issue 15 speed benchmarks (see the module docstring).")
+    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--user", default="bench_manager")
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("poc")
+    p.add_argument("--rounds", type=int, default=4)
+    p.add_argument("--repeat", type=int, default=25)
+    p.add_argument("--warmup", type=int, default=3)
+    p.add_argument("--peer", default="")
+    p.add_argument("--peer-paths", default="", help='JSON {"list": ..., "detail": ..., "criteria": ...}')
+    m = sub.add_parser("mix")
+    m.add_argument("--clients", type=lambda v: [int(x) for x in v.split(",")], default=[20])
+    m.add_argument("--workers", type=int, default=4)
+    m.add_argument("--duration", type=float, default=20)
+    lo = sub.add_parser("login")
+    lo.add_argument("--repeat", type=int, default=20)
+    pr = sub.add_parser("profile")
+    pr.add_argument("path")
+    pr.add_argument("--repeat", type=int, default=20)
+    args = parser.parse_args()
+    {"poc": cmd_poc, "mix": cmd_mix, "login": cmd_login, "profile": cmd_profile}[args.command](args)
+
+
+if __name__ == "__main__":
+    main()
