@@ -12,6 +12,8 @@ export UV_FROZEN := 1
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
+# Both cores: pytest-xdist, tests sharing a module-scoped fixture kept on one worker (tests/conftest.py).
+PYTEST_XDIST ?= -n 2 --dist loadgroup
 BENCH_ARGS ?=
 # PostgreSQL used by `make test-pg` (the role needs CREATEDB; pytest-django creates test_<name>).
 PG_HOST ?= 127.0.0.1
@@ -69,7 +71,7 @@ serve: install
 
 # pytest exit code 5 means "no tests collected": that is a failure, not a success.
 define PYTEST
-	rc=0; $(UV) run pytest $(PYTEST_ARGS) || rc=$$?; \
+	rc=0; $(UV) run pytest $(PYTEST_XDIST) $(PYTEST_ARGS) || rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "ERROR: no tests ran" >&2; fi; \
 	exit $$rc
 endef

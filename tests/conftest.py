@@ -28,14 +28,45 @@ def _whole_suite(config) -> bool:
     return all(os.path.normpath(a) in ("tests", os.path.normpath(str(config.rootpath / "tests"))) for a in args)
 
 
+_URLCOV_DIR_ENV = "PRESALES_URL_COVERAGE_DIR"
+
+
+def pytest_configure(config):
+    """Under pytest-xdist each worker records the URLs its tests requested; the controller makes a
+    folder (inherited by the workers through the environment) where each worker leaves its list."""
+    if not hasattr(config, "workerinput") and getattr(config.option, "numprocesses", None):
+        import tempfile
+
+        os.environ[_URLCOV_DIR_ENV] = tempfile.mkdtemp(prefix="presales-urlcov-")
+
+
+def _exercised_url_names(session) -> set[str]:
+    folder = os.environ.get(_URLCOV_DIR_ENV)
+    if hasattr(session.config, "workerinput"):
+        if folder:  # a worker: hand its list to the controller
+            name = session.config.workerinput["workerid"]
+            with open(os.path.join(folder, f"{name}.txt"), "w", encoding="utf-8") as out:
+                out.write("\n".join(sorted(EXERCISED_URL_NAMES)))
+        return set()
+    names = set(EXERCISED_URL_NAMES)
+    if folder and os.path.isdir(folder):
+        for entry in os.listdir(folder):
+            with open(os.path.join(folder, entry), encoding="utf-8") as lines:
+                names.update(line for line in lines.read().splitlines() if line)
+    return names
+
+
 def pytest_sessionfinish(session, exitstatus):
+    exercised = _exercised_url_names(session)
+    if hasattr(session.config, "workerinput"):
+        return  # judged once, by the controller, over every worker's list
     if exitstatus != 0 or not _whole_suite(session.config) or os.environ.get("SKIP_URL_COVERAGE"):
         return
     import django
 
     if not django.apps.apps.ready:
         return
-    missing = sorted(all_url_names() - EXERCISED_URL_NAMES - URL_COVERAGE_EXEMPT)
+    missing = sorted(all_url_names() - exercised - URL_COVERAGE_EXEMPT)
     if missing:
         reporter = session.config.pluginmanager.get_plugin("terminalreporter")
         reporter.write_line("")
@@ -60,6 +91,13 @@ def pytest_collection_modifyitems(config, items):
         return 0
 
     items.sort(key=group)  # stable: the order within each group is kept
+
+    # Under pytest-xdist (--dist loadgroup), the tests of a module that shares a module-scoped
+    # fixture (the demo company, collected static files) run on one worker, so it is built once.
+    for item in items:
+        defs = getattr(getattr(item, "_fixtureinfo", None), "name2fixturedefs", {})
+        if any(d.scope == "module" for fixturedefs in defs.values() for d in fixturedefs):
+            item.add_marker(pytest.mark.xdist_group(item.module.__name__))
 
 
 # The opportunity module's own gates, without the workflow modules' ones.

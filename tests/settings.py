@@ -5,7 +5,12 @@ import os
 import tempfile
 
 os.environ.setdefault("PRESALES_ALLOW_INSECURE_KEY", "1")
-os.environ.setdefault("PRESALES_DATA_DIR", tempfile.mkdtemp(prefix="presales-test-"))
+if os.environ.get("PYTEST_XDIST_WORKER"):
+    # Each pytest-xdist worker gets its own data folder (uploads, backups, caches): the controller's
+    # environment, inherited by the workers, would otherwise give them one folder to share.
+    os.environ["PRESALES_DATA_DIR"] = tempfile.mkdtemp(prefix=f"presales-test-{os.environ['PYTEST_XDIST_WORKER']}-")
+else:
+    os.environ.setdefault("PRESALES_DATA_DIR", tempfile.mkdtemp(prefix="presales-test-"))
 os.environ.setdefault("STATIC_MANIFEST", "0")
 
 from presales.settings import *  # noqa: E402,F403
