@@ -80,7 +80,6 @@ INSTALLED_APPS = [
     "presales.talent",
     "presales.knowledge",
     "presales.forecast",
-    "presales.imports",
 ]
 
 MIDDLEWARE = [
@@ -376,7 +375,6 @@ PRESALES_FRAGMENT_APPS = (
     "talent",
     "knowledge",
     "forecast",
-    "imports",
     "notifications",
 )
 for _app in PRESALES_FRAGMENT_APPS:

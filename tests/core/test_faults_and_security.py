@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
-from presales.core import schema as schema_module
+from presales.core import schema_views as schema_module
 
 pytestmark = pytest.mark.django_db
 

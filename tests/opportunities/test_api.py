@@ -393,10 +393,11 @@ def test_retrospectives(client, cast, customer, opp):
     ok = client.patch(detail, {"lessons": "更早让决策者参与"}, content_type=JSON, HTTP_IF_MATCH='"1"')
     assert ok.status_code == 200 and ok.json()["lessons"] == "更早让决策者参与" and ok["ETag"] == '"2"'
     assert client.patch(detail, {"lessons": "y"}, content_type=JSON, HTTP_IF_MATCH='"1"').status_code == 412
-    assert (
-        client.patch(detail, {"opportunity": 0, "summary": "z", "version": 2}, content_type=JSON).status_code
-        == 200
-    )
+    # The opportunity is set at creation only: another value is refused, naming the field (#16).
+    moved = client.patch(detail, {"opportunity": 0, "summary": "z", "version": 2}, content_type=JSON)
+    assert moved.status_code == 400 and "opportunity" in moved.json()["errors"]
+    assert Retrospective.objects.get().summary != "z"
+    assert client.patch(detail, {"summary": "z", "version": 2}, content_type=JSON).status_code == 200
     assert Retrospective.objects.get().opportunity == opp
     assert client.get(url, {"opportunity": opp.pk}).json()["count"] == 1
     assert client.get(url, {"opportunity": opp.pk + 1000}).json()["count"] == 0

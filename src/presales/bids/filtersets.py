@@ -6,6 +6,8 @@ import django_filters
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from presales.accounts.models import Team, User
 
@@ -27,8 +29,10 @@ class BidFilterSet(django_filters.FilterSet):
     opportunity = django_filters.NumberFilter(label=_("Opportunity"), field_name="opportunity_id")
     team = django_filters.ModelChoiceFilter(label=_("Presales team"), field_name="opportunity__team",
                                             queryset=Team.objects.all())
-    owner = django_filters.ModelChoiceFilter(label=_("Owner (business or technical)"), method="by_owner",
-                                             queryset=User.objects.filter(is_active=True))
+    owner = extend_schema_field(OpenApiTypes.INT)(  # a user id
+        django_filters.ModelChoiceFilter(label=_("Owner (business or technical)"), method="by_owner",
+                                         queryset=User.objects.filter(is_active=True))
+    )
 
     class Meta:
         model = Bid

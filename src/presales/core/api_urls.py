@@ -11,7 +11,6 @@ from presales.demos import api as demos_api
 from presales.discovery import api as discovery_api
 from presales.documents import api as documents_api
 from presales.forecast import api as forecast_api
-from presales.imports import api as imports_api
 from presales.knowledge import api as knowledge_api
 from presales.kpi import api as kpi_api
 from presales.metrics import api as metrics_api
@@ -41,7 +40,6 @@ for module in (
     talent_api,
     knowledge_api,
     forecast_api,
-    imports_api,
 ):
     module.register(router)
 

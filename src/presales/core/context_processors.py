@@ -68,7 +68,6 @@ NAV_GROUPS = [
         "bi-gear",
         [
             ("accounts:people", _("People"), "bi-people", "accounts"),
-            ("imports:list", _("CRM import"), "bi-upload", "imports"),
         ],
     ),
 ]
@@ -85,7 +84,13 @@ def _dashboard_visible(user) -> bool:
     return can_see_dashboard(user)
 
 
-ITEM_VISIBLE = {"insights:dashboard": _dashboard_visible}
+def _forecast_visible(user) -> bool:
+    from presales.forecast.permissions import can_view_model
+
+    return can_view_model(user)
+
+
+ITEM_VISIBLE = {"insights:dashboard": _dashboard_visible, "forecast:model": _forecast_visible}
 
 
 def navigation(request):

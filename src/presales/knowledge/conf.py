@@ -2,7 +2,11 @@
 paths and numbers): this module is imported while settings load, before Django's apps."""
 
 # drf-spectacular enum names for this app's choice classes: {"NameEnum": "presales.knowledge.choices.Class"}
-ENUM_NAME_OVERRIDES: dict[str, str] = {}
+ENUM_NAME_OVERRIDES: dict[str, str] = {
+    "ArticleKindEnum": "presales.knowledge.choices.ArticleKind",
+    "ArticleStatusEnum": "presales.knowledge.choices.ArticleStatus",
+    "ArticleEventActionEnum": "presales.knowledge.choices.EventAction",
+}
 # Celery beat entries: {"name": {"task": "presales.knowledge.tasks.fn", "minutes": 15}} (every N minutes)
 # or {"name": {"task": ..., "hour": 2, "minute": 30}} (daily).
 BEAT_SCHEDULE: dict[str, dict] = {}

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import Delivery, Notification, Preferences, Subscription, TeamRobot
@@ -23,6 +24,8 @@ class NotificationAdmin(admin.ModelAdmin):
 
 @admin.register(TeamRobot)
 class TeamRobotAdmin(SimpleHistoryAdmin):
+    # Webhook addresses are HTTPS (and Django 6's default): no deprecation warning on the form.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ("name", "team", "platform", "active", "created_at")
     list_filter = ("platform", "active")
     list_select_related = ("team",)

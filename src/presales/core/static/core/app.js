@@ -8,5 +8,13 @@
   document.addEventListener("click", function (e) {
     const el = e.target && e.target.closest ? e.target.closest("[data-print]") : null;
     if (el) { e.preventDefault(); window.print(); }
+    // The demo logins on the login page: a click fills the form.
+    const row = e.target && e.target.closest ? e.target.closest("[data-fill-username]") : null;
+    if (row) {
+      const user = document.getElementById("id_username");
+      const password = document.getElementById("id_password");
+      if (user) user.value = row.dataset.fillUsername;
+      if (password) password.value = row.dataset.fillPassword || "";
+    }
   });
 })();
