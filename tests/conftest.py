@@ -94,9 +94,13 @@ def pytest_collection_modifyitems(config, items):
 
     # Under pytest-xdist (--dist loadgroup), the tests of a module that shares a module-scoped
     # fixture (the demo company, collected static files) run on one worker, so it is built once.
+    # The transactional tests form one group too, so they keep the order above on one worker
+    # (serialized-rollback tests before the ones whose flush empties the seeded rows).
     for item in items:
         defs = getattr(getattr(item, "_fixtureinfo", None), "name2fixturedefs", {})
-        if any(d.scope == "module" for fixturedefs in defs.values() for d in fixturedefs):
+        if group(item):
+            item.add_marker(pytest.mark.xdist_group("transactional"))
+        elif any(d.scope == "module" for fixturedefs in defs.values() for d in fixturedefs):
             item.add_marker(pytest.mark.xdist_group(item.module.__name__))
 
 

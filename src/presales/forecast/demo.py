@@ -343,7 +343,10 @@ def build(rng, opportunities, users) -> dict[str, int]:
     from .services import win_model_train
 
     customers = list({o.customer_id: o.customer for o in opportunities}.values())
-    counts = add_history(rng, customers=customers, count=history_size(opportunities))
+    # Anchored on the demo company's own clock (its latest opportunity), not the wall clock, so
+    # that the same seed gives the same company.
+    anchor = max((o.created_at for o in opportunities), default=None)
+    counts = add_history(rng, customers=customers, count=history_size(opportunities), now=anchor)
     try:
         model = win_model_train()
     except DomainError:
