@@ -35,6 +35,13 @@ class SwitchInput(forms.CheckboxInput):
     def format_value(self, value):
         return "true"
 
+    def value_from_datadict(self, data, files, name):
+        # Absent means "not filtered" (None), not False: a checkbox left out of a query string
+        # must not turn "only mine" into "not mine" (nor hide a record from its detail route).
+        if name not in data:
+            return None
+        return super().value_from_datadict(data, files, name)
+
 
 class VersionedFormMixin(forms.Form):
     """Carries the version the user started editing from; the service refuses a stale save."""
