@@ -79,24 +79,44 @@ def test_database_unreachable_answers_503_json_and_page(client, caplog):
 
 @pytest.mark.postgres_only
 @pytest.mark.django_db(transaction=True)
-def test_postgres_connection_killed_between_requests_recovers(client, cast):
+def test_postgres_connection_killed_between_requests_recovers(cast, settings):
     """PostgreSQL restarted: the kept connection is dead. The next request checks it before use
-    (CONN_HEALTH_CHECKS), reconnects and answers normally."""
+    (CONN_HEALTH_CHECKS at `request_started`), reconnects and answers normally. Driven through the
+    real WSGI handler: the test client skips the connection housekeeping of `request_started`."""
+    import psycopg
+    from django.core.handlers.wsgi import WSGIHandler
     from django.db import connection
+    from django.test import RequestFactory
+    from rest_framework.authtoken.models import Token
 
     if connection.vendor != "postgresql":
         pytest.skip("PostgreSQL only")
-    client.force_login(cast.engineer_a)
-    assert client.get("/api/customers/").status_code == 200
-    pid = connection.connection.info.backend_pid if connection.connection else None
-    import psycopg
+    settings.ALLOWED_HOSTS = ["testserver"]
+    token = Token.objects.get_or_create(user=cast.engineer_a)[0].key
+    handler = WSGIHandler()
 
-    params = connection.get_connection_params()
-    params.pop("cursor_factory", None)
-    params.pop("context", None)
-    with psycopg.connect(**{**params, "autocommit": True}) as admin:
-        admin.execute("SELECT pg_terminate_backend(%s)", [pid])
-    assert client.get("/api/customers/").status_code == 200
+    def get(path):
+        environ = RequestFactory()._base_environ(
+            PATH_INFO=path, REQUEST_METHOD="GET", HTTP_AUTHORIZATION=f"Token {token}"
+        )
+        statuses = []
+        body = b"".join(handler(environ, lambda status, headers, *a: statuses.append(status)))
+        return int(statuses[0].split()[0]), body
+
+    try:
+        assert get("/api/customers/")[0] == 200
+        connection.ensure_connection()
+        pid = connection.connection.info.backend_pid
+        params = connection.get_connection_params()
+        params.pop("cursor_factory", None)
+        params.pop("context", None)
+        with psycopg.connect(**{**params, "autocommit": True}) as admin:
+            admin.execute("SELECT pg_terminate_backend(%s)", [pid])
+        status, body = get("/api/customers/")
+        assert status == 200, body[:500]
+        assert connection.connection.info.backend_pid != pid
+    finally:
+        connection.close()  # whatever happened, the next test starts on a fresh connection
 
 
 # --- security headers, CSP, inline scripts ----------------------------------------------------------

@@ -7,6 +7,8 @@ import io
 
 from django.utils.translation import gettext as _
 
+from presales.core.docx import to_bytes
+
 from .choices import Part
 from .models import Bid
 
@@ -80,6 +82,4 @@ def summary_docx(bid: Bid) -> bytes:
         mark = "☑" if item.is_checked else "☐"
         who = f" — {item.checked_by} {item.checked_at:%Y-%m-%d %H:%M}" if item.is_checked else ""
         document.add_paragraph(f"{mark} [{item.get_group_display()}] {item.text}{who}")
-    out = io.BytesIO()
-    document.save(out)
-    return out.getvalue()
+    return to_bytes(document)

@@ -37,6 +37,17 @@ def label_value_table(document, rows) -> None:
 
 
 def to_bytes(document) -> bytes:
+    """The DOCX bytes, reproducible: the same content gives the same bytes (the zip entries' times
+    are fixed), so that filing an unchanged export in the archive adds no version."""
+    import zipfile
+
     buffer = io.BytesIO()
     document.save(buffer)
-    return buffer.getvalue()
+    source = zipfile.ZipFile(io.BytesIO(buffer.getvalue()))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=(2000, 1, 1, 0, 0, 0))
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            target.writestr(fixed, source.read(info.filename))
+    return out.getvalue()

@@ -3,10 +3,10 @@ Asian font so Word shows it properly."""
 
 from __future__ import annotations
 
-import io
-
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from presales.core.docx import to_bytes
 
 from .choices import QuestionStatus, Side
 from .models import Demo
@@ -88,6 +88,4 @@ def summary_docx(demo: Demo) -> tuple[bytes, str]:
     ):
         document.add_heading(str(label), level=2)
         document.add_paragraph(value or "—")
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue(), f"demo-summary-{demo.pk}.docx"
+    return to_bytes(document), f"demo-summary-{demo.pk}.docx"

@@ -3,10 +3,10 @@
 
 from __future__ import annotations
 
-import io
-
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from presales.core.docx import to_bytes
 
 from .choices import ActivityStatus, Priority, RequirementCategory, RequirementStatus
 from .models import RequirementConfirmation, ResearchActivity, ResearchPlan, ResearchReport
@@ -31,23 +31,6 @@ def _document():
         rpr.append(fonts)
     fonts.set(qn("w:eastAsia"), DOCX_EAST_ASIAN_FONT)
     return document
-
-
-def _bytes(document) -> bytes:
-    """The DOCX bytes, reproducible: the same content gives the same bytes (zip entry times fixed),
-    so that filing an unchanged export in the archive adds no version."""
-    import zipfile
-
-    buffer = io.BytesIO()
-    document.save(buffer)
-    source = zipfile.ZipFile(io.BytesIO(buffer.getvalue()))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            fixed = zipfile.ZipInfo(info.filename, date_time=(2000, 1, 1, 0, 0, 0))
-            fixed.compress_type = zipfile.ZIP_DEFLATED
-            target.writestr(fixed, source.read(info.filename))
-    return out.getvalue()
 
 
 def _table(document, header: list[str], rows: list[list[str]]):
@@ -104,7 +87,7 @@ def report_docx(report: ResearchReport) -> bytes:
         [i.code, f"{i.title}\n{i.description}".strip(), i.get_category_display(), i.get_priority_display(),
          i.get_status_display()] for i in items
     ] or [["—", "—", "—", "—", "—"]])
-    return _bytes(document)
+    return to_bytes(document)
 
 
 def confirmation_docx(confirmation: RequirementConfirmation) -> bytes:
@@ -139,7 +122,7 @@ def confirmation_docx(confirmation: RequirementConfirmation) -> bytes:
                              "and are the basis of the solution design."))
     document.add_paragraph(_("Customer representative (signature): ____________    Date: ____________"))
     document.add_paragraph(_("Our representative (signature): ____________    Date: ____________"))
-    return _bytes(document)
+    return to_bytes(document)
 
 
 def report_docx_file(report: ResearchReport) -> tuple[bytes, str, str]:

@@ -4,11 +4,12 @@ record of the version's round."""
 
 from __future__ import annotations
 
-import io
 import re
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from presales.core.docx import to_bytes
 
 DOCX_EAST_ASIAN_FONT = "Microsoft YaHei"
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -83,6 +84,4 @@ def solution_docx(solution, version) -> bytes:
                 f"{d.get_level_display()} · {d.reviewer} · {d.get_decision_display()} · "
                 f"{timezone.localtime(d.decided_at):%Y-%m-%d}" + (f" · {d.comments}" if d.comments else "")
             )
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
+    return to_bytes(document)
