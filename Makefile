@@ -12,6 +12,7 @@ export UV_FROZEN := 1
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
+PYTEST_SELECT ?=
 # Both cores: pytest-xdist, tests sharing a module-scoped fixture kept on one worker (tests/conftest.py).
 PYTEST_XDIST ?= -n 2 --dist loadgroup
 BENCH_ARGS ?=
@@ -71,7 +72,7 @@ serve: install
 
 # pytest exit code 5 means "no tests collected": that is a failure, not a success.
 define PYTEST
-	rc=0; $(UV) run pytest $(PYTEST_XDIST) $(PYTEST_ARGS) || rc=$$?; \
+	rc=0; $(UV) run pytest $(PYTEST_XDIST) $(PYTEST_SELECT) $(PYTEST_ARGS) || rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "ERROR: no tests ran" >&2; fi; \
 	exit $$rc
 endef
@@ -80,6 +81,8 @@ test: install browser
 	@export PRESALES_ALLOW_INSECURE_KEY=1; $(PYTEST)
 
 # A throw-away database per run, dropped on exit (together with pytest-django's test_<name>).
+# The browser journeys run once, on SQLite (`make test`): they drive the same views and services.
+test-pg: PYTEST_SELECT = -m "not browser"
 test-pg: install browser
 	@set -e; \
 	db="presales_ci_$$(date +%Y%m%d%H%M%S)_$$$$"; \

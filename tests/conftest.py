@@ -76,6 +76,7 @@ def pytest_sessionfinish(session, exitstatus):
         session.exitstatus = 1
 
 
+@pytest.hookimpl(tryfirst=True)  # the markers added here must be there when `-m` deselects
 def pytest_collection_modifyitems(config, items):
     """Transactional tests (browser journeys, parallel writers) end with a flush that also deletes
     the rows data migrations created (roles, document categories, the POC industry guide). Like
@@ -91,6 +92,12 @@ def pytest_collection_modifyitems(config, items):
         return 0
 
     items.sort(key=group)  # stable: the order within each group is kept
+
+    # Every test that drives the browser is a `browser` test, marked or not (`make test-pg` leaves
+    # them to the SQLite run).
+    for item in items:
+        if "page" in getattr(item, "fixturenames", ()) and not item.get_closest_marker("browser"):
+            item.add_marker(pytest.mark.browser)
 
     # Under pytest-xdist (--dist loadgroup), the tests of a module that shares a module-scoped
     # fixture (the demo company, collected static files) run on one worker, so it is built once.
