@@ -55,6 +55,26 @@ def _data_operations(operations):
             yield from _data_operations(operation.database_operations)
 
 
+def _through_keys_as_migrations_make_them(connection, schema_editor) -> None:
+    """An automatic many-to-many table's `id` gets its type from its app's `default_auto_field`
+    when built from the models, but from `settings.DEFAULT_AUTO_FIELD` when built by migrations
+    (their app stubs carry no such attribute): `auth_group_permissions.id` is `integer` one way and
+    `bigint` the other on PostgreSQL. Make it what the migrations make."""
+    from django.conf import settings
+    from django.utils.module_loading import import_string
+
+    default = import_string(settings.DEFAULT_AUTO_FIELD)
+    for model in global_apps.get_models(include_auto_created=True):
+        if not model._meta.auto_created:
+            continue
+        old = model._meta.pk
+        new = default(verbose_name="ID", primary_key=True, serialize=False, auto_created=True)
+        new.set_attributes_from_name(old.name)
+        new.model = model
+        if old.db_type(connection) != new.db_type(connection):
+            schema_editor.alter_field(model, old, new)
+
+
 def create_schema(database: str = "default", *, verbosity: int = 1, stdout=None) -> int:
     """Build the schema of an empty database from the models, replay the migrations' data
     operations and record the migrations as applied. Returns how many migrations were recorded."""
@@ -74,6 +94,7 @@ def create_schema(database: str = "default", *, verbosity: int = 1, stdout=None)
     # The data operations run on the real models here, not on the migrations' historical ones:
     # keep simple-history from writing history rows that the migrations path does not write.
     with override_settings(SIMPLE_HISTORY_ENABLED=False), connection.schema_editor() as schema_editor:
+        _through_keys_as_migrations_make_them(connection, schema_editor)
         for migration, _backwards in plan:
             for operation in _data_operations(migration.operations):
                 hints = getattr(operation, "hints", {}) or {}
