@@ -85,3 +85,21 @@ def test_a_database_with_tables_goes_through_django_migrate(tmp_path):
     first = _finish(_start(url))
     second = _finish(_start(url))
     assert first == second
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_flush_in_the_suite_leaves_the_reference_data_in_place():
+    """After a transactional test's flush the suite replays the migrations' data operations
+    (tests/conftest.py), so whichever test runs next on that worker finds the reference data."""
+    from django.core.management import call_command
+
+    from presales.accounts.choices import RoleCode
+    from presales.accounts.models import Role
+    from presales.documents.models import DocumentCategory
+    from presales.kpi.models import Indicator
+
+    seeded = (DocumentCategory.objects.count(), Indicator.objects.count())
+    assert seeded[0] and seeded[1]
+    call_command("flush", interactive=False, verbosity=0)
+    assert Role.objects.count() == len(RoleCode.values)
+    assert (DocumentCategory.objects.count(), Indicator.objects.count()) == seeded

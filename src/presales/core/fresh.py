@@ -75,6 +75,36 @@ def _through_keys_as_migrations_make_them(connection, schema_editor) -> None:
             schema_editor.alter_field(model, old, new)
 
 
+def _plan(connection):
+    executor = MigrationExecutor(connection)
+    return executor.migration_plan(executor.loader.graph.leaf_nodes(), clean_start=True)
+
+
+def replay_data_operations(database: str = "default", *, plan=None, fresh: bool = False) -> int:
+    """Run every migration's data operation, in plan order, against the current models. They are
+    idempotent (get_or_create, update_or_create, IF NOT EXISTS), so this also restores the
+    reference data after a flush (the test suite does, see tests/conftest.py)."""
+    connection = connections[database]
+    plan = _plan(connection) if plan is None else plan
+    replayed = 0
+    # The data operations run on the real models here, not on the migrations' historical ones:
+    # keep simple-history from writing history rows that the migrations path does not write.
+    with override_settings(SIMPLE_HISTORY_ENABLED=False), connection.schema_editor() as schema_editor:
+        if fresh:
+            _through_keys_as_migrations_make_them(connection, schema_editor)
+        for migration, _backwards in plan:
+            for operation in _data_operations(migration.operations):
+                hints = getattr(operation, "hints", {}) or {}
+                if not router.allow_migrate(database, migration.app_label, **hints):
+                    continue
+                if isinstance(operation, RunPython):
+                    operation.code(global_apps, schema_editor)
+                else:
+                    operation._run_sql(schema_editor, operation.sql)
+                replayed += 1
+    return replayed
+
+
 def create_schema(database: str = "default", *, verbosity: int = 1, stdout=None) -> int:
     """Build the schema of an empty database from the models, replay the migrations' data
     operations and record the migrations as applied. Returns how many migrations were recorded."""
@@ -86,25 +116,10 @@ def create_schema(database: str = "default", *, verbosity: int = 1, stdout=None)
         # every table, then sends post_migrate (content types, permissions).
         call_command(DjangoMigrate(), database=database, run_syncdb=True, interactive=False, verbosity=0)
 
-    executor = MigrationExecutor(connection)
-    plan = executor.migration_plan(executor.loader.graph.leaf_nodes(), clean_start=True)
     recorder = MigrationRecorder(connection)
     recorder.ensure_schema()
-    replayed = 0
-    # The data operations run on the real models here, not on the migrations' historical ones:
-    # keep simple-history from writing history rows that the migrations path does not write.
-    with override_settings(SIMPLE_HISTORY_ENABLED=False), connection.schema_editor() as schema_editor:
-        _through_keys_as_migrations_make_them(connection, schema_editor)
-        for migration, _backwards in plan:
-            for operation in _data_operations(migration.operations):
-                hints = getattr(operation, "hints", {}) or {}
-                if not router.allow_migrate(database, migration.app_label, **hints):
-                    continue
-                if isinstance(operation, RunPython):
-                    operation.code(global_apps, schema_editor)
-                else:
-                    operation._run_sql(schema_editor, operation.sql)
-                replayed += 1
+    plan = _plan(connection)
+    replayed = replay_data_operations(database, plan=plan, fresh=True)
     for migration, _backwards in plan:
         recorder.record_applied(migration.app_label, migration.name)
     if verbosity and stdout is not None:
