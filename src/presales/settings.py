@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "presales.talent",
     "presales.knowledge",
     "presales.forecast",
+    "presales.imports",
 ]
 
 MIDDLEWARE = [
@@ -336,6 +337,9 @@ PRESALES_DOCUMENT_ALLOWED_TYPES = env_list(
 )
 PRESALES_DOCUMENT_GRANT_DAYS = int(os.environ.get("PRESALES_DOCUMENT_GRANT_DAYS", "30"))
 PRESALES_DOCUMENT_GRANT_MAX_DAYS = int(os.environ.get("PRESALES_DOCUMENT_GRANT_MAX_DAYS", "180"))
+# CRM import (presales.imports): the largest file and the most rows one file may have.
+PRESALES_IMPORT_MAX_MB = int(os.environ.get("PRESALES_IMPORT_MAX_MB", "20"))
+PRESALES_IMPORT_MAX_ROWS = int(os.environ.get("PRESALES_IMPORT_MAX_ROWS", "20000"))
 PRESALES_DOCUMENT_ARCHIVE_CLOSED_AFTER_DAYS = int(os.environ.get("PRESALES_DOCUMENT_ARCHIVE_CLOSED_AFTER_DAYS", "30"))
 
 # Periodic jobs (celery beat; times in CELERY_TIMEZONE).
@@ -376,6 +380,7 @@ PRESALES_FRAGMENT_APPS = (
     "knowledge",
     "forecast",
     "notifications",
+    "imports",
 )
 for _app in PRESALES_FRAGMENT_APPS:
     _conf = importlib.import_module(f"presales.{_app}.conf")
