@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ImportKind(models.TextChoices):
@@ -22,7 +23,7 @@ class JobStatus(models.TextChoices):
     IMPORTING = "importing", _("Importing")  # the import is working through the rows
     IMPORTED = "imported", _("Imported")  # committed
     REFUSED = "refused", _("Refused")  # all-or-nothing import with bad rows: nothing written
-    FAILED = "failed", _("Failed")  # an unexpected error: nothing written
+    FAILED = "failed", pgettext_lazy("import status", "Failed")  # an unexpected error: nothing written
     CANCELLED = "cancelled", _("Cancelled")  # the user stopped before importing: nothing written
 
 
@@ -31,7 +32,7 @@ FINISHED_STATUSES = (JobStatus.IMPORTED, JobStatus.REFUSED, JobStatus.FAILED, Jo
 
 
 class RowOutcome(models.TextChoices):
-    CREATE = "create", _("Created")  # a new record (in a dry run: would be created)
-    UPDATE = "update", _("Updated")  # an existing record changed (dry run: would change)
+    CREATE = "create", pgettext_lazy("import outcome", "Created")  # a new record (in a dry run: would be created)
+    UPDATE = "update", pgettext_lazy("import outcome", "Updated")  # an existing record changed (dry run: would change)
     UNCHANGED = "unchanged", _("Unchanged")  # the record already holds these values
-    ERROR = "error", _("Error")  # refused with the reasons per column; nothing written for the row
+    ERROR = "error", pgettext_lazy("import outcome", "Error")  # refused with the reasons per column; nothing written for the row

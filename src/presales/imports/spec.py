@@ -158,6 +158,26 @@ REGION_WORDINGS = {
     "东北": Region.NORTHEAST,
     "海外": Region.OVERSEAS,
 }
+INDUSTRY_WORDINGS = {
+    "电力": Industry.POWER, "电网": Industry.POWER, "能源": Industry.POWER, "公用事业": Industry.POWER,
+    "utilities": Industry.POWER, "energy": Industry.POWER, "新能源": Industry.ENERGY_STORAGE,
+    "储能系统": Industry.ENERGY_STORAGE, "机器人": Industry.ROBOTICS, "自动化": Industry.ROBOTICS,
+    "智能制造": Industry.MANUFACTURING, "工业": Industry.MANUFACTURING, "材料": Industry.NEW_MATERIALS,
+    "低空": Industry.LOW_ALTITUDE, "无人机": Industry.LOW_ALTITUDE, "evtol": Industry.LOW_ALTITUDE,
+    "汽车制造": Industry.AUTOMOTIVE, "新能源汽车": Industry.AUTOMOTIVE, "银行": Industry.FINANCE,
+    "保险": Industry.FINANCE, "证券": Industry.FINANCE, "banking": Industry.FINANCE, "insurance": Industry.FINANCE,
+    "financialservices": Industry.FINANCE, "政府": Industry.GOVERNMENT, "政务": Industry.GOVERNMENT,
+    "事业单位": Industry.GOVERNMENT, "publicsector": Industry.GOVERNMENT, "医疗": Industry.HEALTHCARE,
+    "医院": Industry.HEALTHCARE, "高校": Industry.EDUCATION, "学校": Industry.EDUCATION, "电信": Industry.TELECOM,
+    "运营商": Industry.TELECOM, "交通": Industry.TRANSPORT, "物流": Industry.TRANSPORT,
+    "transportation": Industry.TRANSPORT, "电商": Industry.RETAIL, "technology": Industry.INTERNET,
+    "软件": Industry.INTERNET, "it": Industry.INTERNET,
+}
+PROCUREMENT_WORDINGS = {
+    "单一来源": ProcurementMethod.SINGLE_SOURCE, "竞谈": ProcurementMethod.COMPETITIVE_NEGOTIATION,
+    "招标": ProcurementMethod.PUBLIC_TENDER, "邀标": ProcurementMethod.INVITED_TENDER,
+    "直采": ProcurementMethod.DIRECT, "未知": ProcurementMethod.UNKNOWN,
+}
 ROLE_WORDINGS = {
     "决策人": ContactRole.DECISION_MAKER,
     "决策者": ContactRole.DECISION_MAKER,
@@ -201,6 +221,7 @@ CUSTOMER_FIELDS = (
         CHOICE,
         required=True,
         choices=Industry,
+        extra_values=INDUSTRY_WORDINGS,
         synonyms=("行业", "所属行业", "industry"),
     ),
     Field(
@@ -394,6 +415,7 @@ OPPORTUNITY_FIELDS = (
         gettext_lazy("Industry"),
         CHOICE,
         choices=Industry,
+        extra_values=INDUSTRY_WORDINGS,
         synonyms=("行业", "所属行业", "industry"),
     ),
     Field(
@@ -401,6 +423,7 @@ OPPORTUNITY_FIELDS = (
         gettext_lazy("Procurement method"),
         CHOICE,
         choices=ProcurementMethod,
+        extra_values=PROCUREMENT_WORDINGS,
         synonyms=("采购方式", "procurementmethod"),
     ),
     Field(
@@ -489,10 +512,29 @@ def choice_lookup(f: Field) -> dict[str, str]:
     return table
 
 
+SIZE_BUCKETS = (
+    (100, CompanySize.SMALL),
+    (500, CompanySize.MEDIUM),
+    (2000, CompanySize.LARGE),
+    (10_000, CompanySize.XLARGE),
+)
+
+
+def size_of_headcount(raw: str) -> str | None:
+    """A head count (as Salesforce's "Employees" holds it) → our size band."""
+    text = raw.replace(",", "").replace("人", "").strip()
+    if not text.isdigit():
+        return None
+    count = int(text)
+    return next((code for limit, code in SIZE_BUCKETS if count < limit), CompanySize.HUGE)
+
+
 def parse_choice(
     f: Field, cell, mapped: dict[str, str] | None = None, table: dict[str, str] | None = None
 ) -> str:
     raw = text_of(cell)
+    if f.choices is CompanySize and size_of_headcount(raw):
+        return size_of_headcount(raw)
     if mapped and raw in mapped and mapped[raw] in f.choices.values:
         return mapped[raw]
     code = (table if table is not None else choice_lookup(f)).get(normalise(raw))
