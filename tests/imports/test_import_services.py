@@ -458,3 +458,13 @@ def test_queries_per_row_do_not_grow_with_the_file_or_the_data(cast, django_asse
 
     CustomerFactory.create_batch(30, presales_owner=cast.engineer_a, sales_owner=cast.sales_a)
     assert count(20, 300) == twenty
+
+
+def test_unreadable_cells_are_reported_on_their_columns_together(cast):
+    run_file(cast.manager, "customers", xlsx_bytes(CUSTOMER_HEADERS, customer_rows(cast, 1)))
+    rows = [("O030", "坏数据商机", "C00001", "阶段不明", "约五十万", "明年", "ghost", cast.engineer_a.username)]
+    job = run_file(cast.manager, "opportunities", xlsx_bytes(OPPORTUNITY_HEADERS, rows), commit=False)
+    errors = row_errors(job)[2]
+    assert set(errors) == {"销售阶段", "预计金额", "预计签约日期", "负责人"}
+    assert "约五十万" in errors["预计金额"][0] and "2026-06-30" in errors["预计签约日期"][0]
+    assert job.rows.get().values["预计金额"] == "约五十万"  # the cells are kept for the error report
