@@ -107,6 +107,7 @@ def worker(args) -> dict:
         connection.queries_log.clear()  # a full log (9,000 entries) would hide the new ones
         with CaptureQueriesContext(connection) as ctx:
             client.get(url)
+        queries = len(ctx.captured_queries)  # now: the next request clears the log
         samples = []
         for _ in range(args.repeat):
             t = time.perf_counter()
@@ -114,9 +115,9 @@ def worker(args) -> dict:
             samples.append((time.perf_counter() - t) * 1000)
             assert response.status_code == 200
         rows.append({"variant": label, "url": url, "median": statistics.median(samples), "p95": p95(samples),
-                     "queries": len(ctx.captured_queries)})
+                     "queries": queries})
     out["dashboard"] = rows
-    if size in args.import_sizes:
+    if size in args.import_sizes and args.import_rows:
         out["import"] = import_benchmark(manager, rows=args.import_rows)
     return out
 
