@@ -42,8 +42,12 @@ uv:
 	  || PIP_ROOT_USER_ACTION=ignore python3 -m pip install --quiet uv 2>/dev/null \
 	  || PIP_ROOT_USER_ACTION=ignore python3 -m pip install --quiet --user --break-system-packages uv
 
+# The optional LDAP sign-in (extra "ldap": django-auth-ldap, python-ldap) builds against OpenLDAP's and
+# Cyrus SASL's headers: installed whenever they are there (apt-get install libldap2-dev libsasl2-dev).
+LDAP_EXTRA = $(shell [ -f /usr/include/ldap.h ] && [ -f /usr/include/sasl/sasl.h ] && echo --extra ldap)
+
 install: uv
-	@$(UV) sync --frozen --quiet
+	@$(UV) sync --frozen --quiet $(LDAP_EXTRA)
 
 browser:
 	@scripts/ensure-browser.sh
