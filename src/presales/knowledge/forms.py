@@ -107,3 +107,22 @@ class SearchForm(forms.Form):
 class GlobalSearchForm(forms.Form):
     q = forms.CharField(label=_("Search"), max_length=MAX_QUERY, strip=True,
                         error_messages={"required": _("Type what you are looking for.")})
+
+
+class OutlineForm(forms.Form):
+    """Draft a solution outline: the opportunity (those the user may write a solution for) and an
+    optional title."""
+
+    opportunity = forms.ModelChoiceField(
+        label=_("Opportunity"), queryset=None,
+        help_text=_("Its requirement items must be confirmed by the customer (需求确认书)."),
+        error_messages={"invalid_choice": _("Choose an open opportunity whose solution you may write.")},
+    )
+    title = forms.CharField(label=_("Title"), max_length=200, required=False,
+                            help_text=_("Optional. By default: the opportunity's name, solution (first draft)."))
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        from presales.solutions.selectors import writable_opportunities
+
+        self.fields["opportunity"].queryset = writable_opportunities(user)

@@ -15,11 +15,11 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 
-from django.db.models import Count, Max
+from django.db.models import Count, Max, Q
 from django.utils import translation
 
 from . import segment
-from .choices import CASE_KINDS, ArticleStatus
+from .choices import CASE_KINDS, AccessLevel, ArticleStatus
 from .models import Article
 
 MIN_SCORE = 0.02
@@ -38,23 +38,26 @@ def _split(text: str) -> list[str]:
     return text.split()
 
 
-def _corpus_key() -> tuple:
-    agg = Article.objects.filter(status=ArticleStatus.PUBLISHED, kind__in=CASE_KINDS).aggregate(
+def _corpus_key(kinds: tuple[str, ...]) -> tuple:
+    agg = Article.objects.filter(status=ArticleStatus.PUBLISHED, kind__in=kinds).aggregate(
         n=Count("pk"), last=Max("updated_at"), top=Max("pk")
     )
     return agg["n"], agg["last"], agg["top"]
 
 
-def fitted():
-    """(vectorizer, matrix, ids) for the current published cases, refitted when they changed."""
+def fitted(kinds: tuple[str, ...] = CASE_KINDS):
+    """(vectorizer, matrix, ids) for the current published articles of `kinds` (the cases by
+    default; the outline drafter also asks for the templates), refitted when they changed."""
     from sklearn.feature_extraction.text import TfidfVectorizer
 
-    key = _corpus_key()
+    kinds = tuple(sorted(str(k) for k in kinds))
+    key = _corpus_key(kinds)
     with _cache_lock:
-        if _cache.get("key") == key:
-            return _cache["model"]
+        entry = _cache.get(kinds)
+        if entry is not None and entry[0] == key:
+            return entry[1]
         rows = list(
-            Article.objects.filter(status=ArticleStatus.PUBLISHED, kind__in=CASE_KINDS)
+            Article.objects.filter(status=ArticleStatus.PUBLISHED, kind__in=kinds)
             .order_by("pk").values_list("pk", "search_tokens")
         )
         if not rows:
@@ -64,8 +67,7 @@ def fitted():
                                          sublinear_tf=True, min_df=1)
             matrix = vectorizer.fit_transform([tokens for _pk, tokens in rows])
             model = (vectorizer, matrix, [pk for pk, _t in rows])
-        _cache["key"] = key
-        _cache["model"] = model
+        _cache[kinds] = (key, model)
         return model
 
 
@@ -93,14 +95,20 @@ def opportunity_text(opportunity) -> str:
     return "\n".join(p for p in parts if p)
 
 
-def similar_to_text(text: str, user, *, limit: int = 5, exclude_opportunity_id: int | None = None) -> list[SimilarCase]:
-    vectorizer, matrix, ids = fitted()
+def similar_to_text(text: str, user, *, limit: int = 5, exclude_opportunity_id: int | None = None,
+                    kinds: tuple[str, ...] = CASE_KINDS, reusable_for=None) -> list[SimilarCase]:
+    """The published articles of `kinds` the user may read, most similar to `text` first.
+    `reusable_for` (an opportunity) keeps only the articles whose text may be copied into its
+    documents (`reusable_q`)."""
+    vectorizer, matrix, ids = fitted(kinds)
     if vectorizer is None:
         return []
     query = vectorizer.transform([" ".join(segment.tokenize(text))])
     if query.nnz == 0:
         return []
-    visible = Article.objects.visible_to(user).filter(status=ArticleStatus.PUBLISHED, kind__in=CASE_KINDS)
+    visible = Article.objects.visible_to(user).filter(status=ArticleStatus.PUBLISHED, kind__in=kinds)
+    if reusable_for is not None:
+        visible = visible.filter(reusable_q(reusable_for))
     if exclude_opportunity_id:
         visible = visible.exclude(opportunity_id=exclude_opportunity_id)
     allowed = set(visible.values_list("pk", flat=True))
@@ -124,7 +132,18 @@ def similar_to_text(text: str, user, *, limit: int = 5, exclude_opportunity_id: 
     return result
 
 
-def similar_cases(opportunity, user, limit: int = 5) -> list[SimilarCase]:
+def reusable_q(opportunity) -> Q:
+    """Articles whose text may be copied into a document of `opportunity` (the outline drafter):
+    company-wide ones, and project-team ones of the opportunity's own team. Never a confidential
+    one, nor another team's: once quoted in a solution, the text is read by everyone who sees the
+    opportunity, not by the article's readers."""
+    team = Q(access_level=AccessLevel.TEAM, team_id=opportunity.team_id) if opportunity.team_id else Q(pk__in=[])
+    return Q(access_level=AccessLevel.PUBLIC) | team
+
+
+def similar_cases(opportunity, user, limit: int = 5, *, reusable: bool = False,
+                  text: str | None = None) -> list[SimilarCase]:
     """The published cases most similar to the opportunity that the user may read (its own cases
     left out), best first, with the matched words as the reason."""
-    return similar_to_text(opportunity_text(opportunity), user, limit=limit, exclude_opportunity_id=opportunity.pk)
+    return similar_to_text(opportunity_text(opportunity) if text is None else text, user, limit=limit,
+                           exclude_opportunity_id=opportunity.pk, reusable_for=opportunity if reusable else None)
