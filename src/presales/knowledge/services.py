@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from presales.core.concurrency import apply_changes, check_version, save_fields
 from presales.core.errors import DomainError, PermissionDenied, TransitionRefused
 from presales.core.services import FieldErrors
+from presales.customers.choices import Industry
 
 from . import permissions
 from .choices import AccessLevel, ArticleKind, ArticleStatus, EventAction
@@ -80,6 +81,12 @@ def _validate(actor, data: dict, errors: FieldErrors) -> None:
     body = (data.get("body") or "").strip()
     if not title:
         errors.add("title", "required", _("Give the article a title."))
+    elif len(title) > 200:
+        errors.add("title", "too_long", _("At most 200 characters."))
+    if len((data.get("product_line") or "").strip()) > 100:
+        errors.add("product_line", "too_long", _("At most 100 characters."))
+    if (data.get("industry") or "") and data.get("industry") not in Industry.values:
+        errors.add("industry", "invalid_choice", _("Choose a valid industry."))
     if not body:
         errors.add("body", "required", _("Write the article's content."))
     elif len(body) > MAX_BODY:
@@ -121,7 +128,8 @@ def article_create(
     if not permissions.can_create(actor):
         raise PermissionDenied(_("You may not write knowledge articles."))
     data = dict(kind=kind, title=title, body=body, tags=tags, access_level=access_level, customer=customer,
-                opportunity=opportunity, poc=poc, solution=solution, attachments=attachments)
+                opportunity=opportunity, poc=poc, solution=solution, attachments=attachments, industry=industry,
+                product_line=product_line)
     errors = FieldErrors()
     _validate(actor, data, errors)
     errors.raise_if_any()
@@ -151,7 +159,8 @@ def article_update(*, actor, article: Article, expected_version: int | None, **c
     if not permissions.can_edit(actor, article):
         raise PermissionDenied(_("You may not edit this article."))
     check_version(article, expected_version)
-    current = {f: getattr(article, f) for f in ("kind", "title", "body", "access_level", *LINK_FIELDS)}
+    current = {f: getattr(article, f)
+               for f in ("kind", "title", "body", "access_level", "industry", "product_line", *LINK_FIELDS)}
     data = {**current, "tags": [t.name for t in article.tags.all()], **changes}
     errors = FieldErrors()
     _validate(actor, {**data, **{k: v for k, v in changes.items() if k in (*LINK_FIELDS, "attachments")}}, errors)
