@@ -111,9 +111,13 @@ def test_knowledge_journey(live_server, page, seeded):
                          lessons="尽早做高温工况实测，用数据说明长期收益。", competitor_won="竞品A",
                          decisive_factors="价格")
     base = live_server.url
+    page.goto(f"{base}/accounts/login/", timeout=120_000)  # the server's first answer (cold start) may be slow
 
     # 1. Search in Chinese from the top bar: "/" focuses the box.
     login(page, base, "zhangwei")
+    page.goto(f"{base}/knowledge/")
+    page.wait_for_load_state("load")
+    page.locator("h1").click()  # nothing focused: "/" is the shortcut, not a typed character
     page.keyboard.press("/")
     expect(page.locator("#global-search")).to_be_focused()
     page.keyboard.type("高温误报率")
