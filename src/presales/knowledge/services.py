@@ -16,7 +16,7 @@ from presales.core.errors import DomainError, PermissionDenied, TransitionRefuse
 from presales.core.services import FieldErrors
 from presales.customers.choices import Industry
 
-from . import permissions
+from . import permissions, similar
 from .choices import AccessLevel, ArticleKind, ArticleStatus, EventAction
 from .index import index_article
 from .models import Article, ArticleEvent, Citation, Tag
@@ -204,6 +204,7 @@ def article_publish(*, actor, article: Article, expected_version: int | None = N
     article.retired_at = None
     save_fields(article, ["status", "reviewer", "published_at", "retired_at"])
     _event(article, actor, EventAction.PUBLISHED, from_status=ArticleStatus.DRAFT, to_status=article.status, note=note)
+    similar.corpus_changed()  # matched (or no longer) from now on, in this process at once
     return article
 
 
@@ -224,6 +225,7 @@ def article_retire(*, actor, article: Article, reason: str, expected_version: in
     save_fields(article, ["status", "retired_at"])
     _event(article, actor, EventAction.RETIRED, from_status=ArticleStatus.PUBLISHED, to_status=article.status,
            note=reason)
+    similar.corpus_changed()  # matched (or no longer) from now on, in this process at once
     return article
 
 

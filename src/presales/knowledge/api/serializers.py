@@ -126,6 +126,8 @@ class SearchResultSerializer(serializers.Serializer):
     query = serializers.CharField()
     terms = serializers.ListField(child=serializers.CharField())
     count = serializers.IntegerField()
+    partial = serializers.BooleanField(
+        help_text="True when no article contains every word: the results contain some of them.")
     page = serializers.IntegerField()
     pages = serializers.IntegerField()
     results = SearchHitSerializer(many=True, source="hits")
