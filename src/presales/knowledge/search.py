@@ -11,8 +11,7 @@ Requiring every word keeps the candidates few, so counting and ranking them stay
 articles (docs/benchmarks.md: an OR of every token made a query rank a quarter of the corpus).
 Ranked so that more and rarer words, and words in the title, come first:
 - PostgreSQL: `search_vector @@ query` on the GIN index, ranked by `ts_rank` (title weight A,
-  body weight B; `ts_rank_cd`, the cover density, cost twice as much per row for the same order
-  on our corpus);
+  body weight B; `ts_rank_cd`, the cover density, cost about twice as much per ranked row);
 - SQLite: the FTS5 table `knowledge_article_fts`, ranked by `bm25` with the title column weighted
   10:1.
 The permission scope (`Article.objects.visible_to(user)`), the status and the filters are part of
@@ -163,15 +162,27 @@ def matching(qs, groups: list[tuple[str, list[str]]], *, strict: bool = True, st
 
 
 def _ranked_page(qs, start: int, per_page: int) -> tuple[list[tuple[int, float]], int]:
-    """One page of (id, rank), best first, and the number of matches. Late row lookup: only the
-    narrow rows are ranked and sorted — selecting the bodies there would make PostgreSQL
-    decompress the body of every match before the sort keeps 20 (several times slower for a few
-    thousand matches). The count is a query of its own: a `COUNT(*) OVER ()` in the ranked query
-    would make the window keep every match's vector (spilling to disk past work_mem)."""
-    total = qs.count()
-    if start >= total:
-        return [], total
-    return list(qs.values_list("pk", "rank")[start : start + per_page]), total
+    """One page of (id, rank), best first, and the number of matches, in one pass over the
+    matches: the matching query (permission scope, filters and all) ranks narrow rows in a
+    subquery, and the outer query counts them (`COUNT(*) OVER ()`) and keeps the page. Late row
+    lookup: the bodies are read afterwards for the page's rows only — selecting them here would
+    make PostgreSQL decompress the body of every match before the sort keeps 20. A page past the
+    end returns no row, hence no count: then the matches are counted apart."""
+    ordering = [o.lstrip("-") for o in qs.query.order_by]
+    fields = ["pk", "rank", "published_at", *(["tier"] if "tier" in ordering else [])]
+    inner_sql, params = qs.order_by().values(*fields).query.sql_with_params()
+    order = ", ".join(
+        {"tier": "tier ASC", "rank": "rank DESC", "published_at": "published_at DESC", "pk": "pk DESC"}[o]
+        for o in ordering
+    )
+    sql = (f"SELECT pk, rank, COUNT(*) OVER () FROM ({inner_sql}) matches "
+           f"ORDER BY {order} LIMIT %s OFFSET %s")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, per_page, start])
+        rows = cursor.fetchall()
+    if rows:
+        return [(pk, rank) for pk, rank, _total in rows], rows[0][2]
+    return [], (qs.count() if start else 0)
 
 
 def search(user, query: str, filters: dict | None = None, *, page: int = 1, per_page: int = PER_PAGE) -> SearchPage:
