@@ -143,9 +143,11 @@ def similar_to_text(text: str, user, *, limit: int = 5, exclude_opportunity_id: 
     # Score every fitted article (a sparse product: a few ms for 100k), then ask the database
     # which of the best are the user's to read, CANDIDATES at a time, best first: the permission
     # stays in SQL, and no request reads the ids of every article it may see.
-    scores = (matrix @ query.T).toarray().ravel()
-    order = np.argsort(-scores, kind="stable")  # ties: in id order, so the answer is deterministic
-    order = order[scores[order] >= MIN_SCORE]
+    q = query.toarray().ravel()
+    scores = np.asarray(matrix @ q).ravel()  # sparse matrix × dense vector: ~10x a sparse × sparse product
+    candidates = np.flatnonzero(scores >= MIN_SCORE)
+    # best first; ties in id order (stable sort of rows kept in id order), so the answer is deterministic
+    order = candidates[np.argsort(-scores[candidates], kind="stable")]
     chosen: list[int] = []
     for start in range(0, len(order), CANDIDATES):
         chunk = order[start : start + CANDIDATES]
@@ -156,7 +158,6 @@ def similar_to_text(text: str, user, *, limit: int = 5, exclude_opportunity_id: 
     if not chosen:
         return []
     vocabulary = vectorizer.get_feature_names_out()
-    q = query.toarray().ravel()
     articles = Article.objects.select_related("owner").prefetch_related("tags").in_bulk([ids[i] for i in chosen])
     result = []
     for i in chosen:
