@@ -497,3 +497,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
 
+# Solution-outline drafting (knowledge.outline): an optional OpenAI-compatible language model that
+# writes each section's introduction. Off while the URL is empty; the offline draft never needs it.
+PRESALES_OUTLINE_LLM_URL = os.environ.get("PRESALES_OUTLINE_LLM_URL", "")
+PRESALES_OUTLINE_LLM_MODEL = os.environ.get("PRESALES_OUTLINE_LLM_MODEL", "")
+PRESALES_OUTLINE_LLM_API_KEY = os.environ.get("PRESALES_OUTLINE_LLM_API_KEY", "")
+PRESALES_OUTLINE_LLM_TIMEOUT = int(os.environ.get("PRESALES_OUTLINE_LLM_TIMEOUT", "30"))
