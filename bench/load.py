@@ -190,19 +190,23 @@ class Person(HttpUser):
                 created.failure(f"{created.status_code} {created.text[:200]}")
                 return
             pk = created.json()["id"]
+            version = created.json()["version"]
+        # Each step carries the version the user saw (the API answers 428 without one).
         for action, body in (
             ("assign", {"assignee": TARGETS["manager_id"]}),
             ("respond", {"note": "已安排"}),
         ):
             with self.client.post(
                 f"/api/support-requests/{pk}/{action}/",
-                json=body,
+                json={**body, "version": version},
                 headers=self.headers,
                 name=f"/api/support-requests/<id>/{action}/",
                 catch_response=True,
             ) as r:
                 if r.status_code != 200:
                     r.failure(f"{r.status_code} {r.text[:200]}")
+                    return
+                version = r.json()["version"]
 
     @task(1)
     def measurement(self):
