@@ -5,6 +5,7 @@ import pytest
 from django.core import mail
 from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 
 from presales.core import outbox
 from presales.core.models import OutboxMessage
@@ -22,8 +23,6 @@ RECORD = "tests.core.outbox_tasks.record"
 
 def make_due():
     """Time passes: every pending message's retry delay is over."""
-    from django.utils import timezone
-
     OutboxMessage.objects.filter(sent_at__isnull=True).update(available_at=timezone.now())
 
 
@@ -66,6 +65,35 @@ def test_unknown_task_is_refused_at_enqueue():
     assert not OutboxMessage.objects.exists()
 
 
+def test_broker_back_the_next_sweep_sends_every_message_in_order(
+    broker_down, runs, django_capture_on_commit_callbacks
+):
+    """However many sweeps failed during the outage, the first sweep after it sends everything:
+    an unreachable broker is no reason for a back-off (the sweep stops at its first failure)."""
+    for label in ("1", "2", "3"):
+        with django_capture_on_commit_callbacks(execute=True):
+            outbox.enqueue(RECORD, kwargs={"label": label})
+    for _ in range(8):  # eight sweeps during the outage: the first message tried eight more times
+        assert drain_outbox()["failed"] == 1
+    first = OutboxMessage.objects.order_by("pk").first()
+    assert first.attempts == 9 and "OperationalError" in first.last_error
+    broker_down.conf.update(task_always_eager=True)  # the broker is back
+    assert drain_outbox()["sent"] == 3  # no make_due(): nothing waits for a back-off
+    assert runs == ["1", "2", "3"]
+
+
+def test_a_failing_task_backs_off(django_capture_on_commit_callbacks):
+    """A task that fails (not the broker) is retried later and later: 2^n s after the n-th failure."""
+    with django_capture_on_commit_callbacks(execute=True):
+        message = outbox.enqueue("tests.core.outbox_tasks.fail", kwargs={"label": "x"})
+    make_due()
+    assert drain_outbox()["failed"] == 1
+    message.refresh_from_db()
+    assert message.attempts == 2
+    assert 3 <= (message.available_at - timezone.now()).total_seconds() <= 4
+    assert drain_outbox() == {"sent": 0, "failed": 0, "skipped": 0, "purged": 0}  # not due yet
+
+
 def test_broker_down_keeps_the_message_and_the_sweep_sends_it_once(
     broker_down, runs, django_capture_on_commit_callbacks, caplog
 ):
@@ -73,7 +101,7 @@ def test_broker_down_keeps_the_message_and_the_sweep_sends_it_once(
         message = outbox.enqueue(RECORD, kwargs={"label": "late"})  # no exception for the caller
     message.refresh_from_db()
     assert message.sent_at is None and message.attempts == 1 and message.last_error
-    assert message.available_at > message.created_at  # retried after a delay
+    assert message.available_at <= timezone.now()  # broker down: due again at the next sweep
     assert "not sent" in caplog.text
     # The sweep while the broker is still down: one failed attempt, the message kept.
     make_due()
