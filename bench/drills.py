@@ -306,6 +306,10 @@ def drill_redis() -> None:
         check(
             engineer.get(f"{APP}/insights/my-work/", timeout=60).status_code == 200, "baseline: my work 200"
         )
+        print(f"  before: outbox sweep of what earlier runs left {outbox.drain()}")
+        time.sleep(5)
+        for f in mail.glob("*"):
+            f.unlink()
         last = OutboxMessage.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
         stop(redis_proc)
         print("Redis stopped (cache and broker down)")
@@ -417,7 +421,13 @@ class Proxy:
         except OSError:
             pass
         finally:
+            # shutdown() first: a close() alone does not end the other direction's recv() (its
+            # thread still holds the socket), so the peer would never see the connection end.
             for s in (a, b):
+                try:
+                    s.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
                 try:
                     s.close()
                 except OSError:
@@ -482,10 +492,15 @@ def drill_database(seconds_down: float = 8) -> None:
             while not stop_load.is_set():
                 path = paths[i % len(paths)]
                 i += 1
+                sent = time.monotonic() - start
                 try:
                     code = s.get(APP + path, timeout=60).status_code
-                except requests.RequestException:
+                except requests.RequestException as exc:
                     code = 0
+                    print(
+                        f"  no answer: GET {path} sent at {sent:.1f} s, failed at "
+                        f"{time.monotonic() - start:.1f} s: {exc!r}"[:400]
+                    )
                 results.append((time.monotonic() - start, code))
 
         threads = [threading.Thread(target=load) for _ in range(4)]
