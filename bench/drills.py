@@ -21,7 +21,7 @@ are recorded in docs/operations.md.
   backend or an administrator's kill looks like); phase 2 cuts the proxy (every open connection
   dropped, new ones refused) for 8 s and restores it, which is what the application sees while
   PostgreSQL restarts. The machine's PostgreSQL itself is shared and is not restarted.
-- worker: 300 overdue support requests are made (and removed afterwards); the SLA reminder job is
+- worker: 100 overdue support requests are made (and removed afterwards); the SLA reminder job is
   sent to the broker; the worker's pool process, then the whole worker (SIGKILL), is killed while
   the job is sending its reminders; a new worker runs it again (acks_late; after a kill of the
   whole worker, when the visibility timeout has passed). Every reminder exists once, and every
@@ -246,14 +246,17 @@ def login(username: str) -> requests.Session:
 
 def mail_files(folder: Path) -> list[tuple[str, str]]:
     """The e-mails the file backend wrote into `folder` (one file per connection, messages
-    separated by a line of dashes): (recipient, subject) of each."""
+    separated by a line of dashes): (recipient, subject) of each, headers decoded."""
+    from email import message_from_string
+    from email.header import decode_header, make_header
+
     mails = []
     for f in sorted(folder.glob("*.log")) if folder.exists() else []:
-        for message in f.read_text(errors="replace").split("-" * 79):
-            to = re.search(r"^To: (.*)$", message, flags=re.M)
-            subject = re.search(r"^Subject: (.*)$", message, flags=re.M)
-            if to and subject:
-                mails.append((to.group(1).strip(), subject.group(1).strip()))
+        for text in f.read_text(errors="replace").split("-" * 79):
+            message = message_from_string(text.strip())
+            if message["To"] and message["Subject"]:
+                subject = str(make_header(decode_header(message["Subject"])))
+                mails.append((str(message["To"]).strip(), subject.strip()))
     return mails
 
 
@@ -554,7 +557,7 @@ def drill_database(seconds_down: float = 8) -> None:
 # --- a Celery worker killed mid-task ---------------------------------------------------------------
 
 
-def drill_worker(requests_made: int = 300, visibility: int = 15) -> None:
+def drill_worker(requests_made: int = 100, visibility: int = 15) -> None:
     django_setup()
     from django.db.models import Count
     from django.utils import timezone

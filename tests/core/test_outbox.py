@@ -179,3 +179,70 @@ def test_committed_api_action_answers_success_with_the_broker_down(
     assert response.status_code == 201, response.content
     assert AccessRequest.objects.count() == 1 and Notification.objects.exists()
     assert OutboxMessage.objects.filter(sent_at__isnull=True).count() >= 1
+
+
+@pytest.fixture
+def outbox_insert_fails():
+    """The database refuses new outbox rows (a real failure, by a trigger) until `stop()`: what a
+    process killed between writing a notification and queueing its e-mail amounts to."""
+    from django.db import connection
+
+    table = OutboxMessage._meta.db_table
+    postgres = connection.vendor == "postgresql"
+    with connection.cursor() as cursor:
+        if postgres:
+            cursor.execute(
+                "CREATE FUNCTION test_outbox_crash() RETURNS trigger AS $$ BEGIN "
+                "RAISE EXCEPTION 'crash'; END $$ LANGUAGE plpgsql"
+            )
+            cursor.execute(
+                f"CREATE TRIGGER test_outbox_crash BEFORE INSERT ON {table} "
+                "FOR EACH ROW EXECUTE FUNCTION test_outbox_crash()"
+            )
+        else:
+            cursor.execute(
+                f"CREATE TEMP TRIGGER test_outbox_crash BEFORE INSERT ON {table} "
+                "BEGIN SELECT RAISE(ABORT, 'crash'); END"
+            )
+
+    class Failure:
+        on = True
+
+        def stop(self):
+            if self.on:
+                with connection.cursor() as cursor:
+                    if postgres:
+                        cursor.execute(f"DROP TRIGGER test_outbox_crash ON {table}")
+                        cursor.execute("DROP FUNCTION test_outbox_crash()")
+                    else:
+                        cursor.execute("DROP TRIGGER test_outbox_crash")
+                self.on = False
+
+    failure = Failure()
+    yield failure
+    failure.stop()
+
+
+def test_notification_written_with_its_email_or_not_at_all(
+    outbox_insert_fails, cast, django_capture_on_commit_callbacks
+):
+    """A worker killed mid-job must not leave a notification whose e-mail was never queued: its
+    dedup key would stop the job's re-run from making it again, and the e-mail would be lost."""
+    from django.db import DatabaseError
+
+    def remind():
+        notify(
+            recipients=[cast.engineer_a, cast.lead_a],
+            kind="support.overdue",
+            title="请求已超时",
+            dedup_key="support:1:overdue",
+        )
+
+    with pytest.raises(DatabaseError), django_capture_on_commit_callbacks(execute=True):
+        remind()
+    assert not Notification.objects.exists() and not Delivery.objects.exists()
+    outbox_insert_fails.stop()
+    with django_capture_on_commit_callbacks(execute=True):  # the job run again
+        remind()
+    assert Notification.objects.filter(dedup_key="support:1:overdue").count() == 2
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([cast.engineer_a.email, cast.lead_a.email])
