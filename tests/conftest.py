@@ -109,7 +109,9 @@ def pytest_collection_modifyitems(config, items):
             return 2
         return 0
 
-    items.sort(key=group)  # stable: the order within each group is kept
+    # Stable: the order within each group is kept, except that the longest test (the schemathesis
+    # pass, minutes) starts first, so that under pytest-xdist the other worker runs the rest meanwhile.
+    items.sort(key=lambda item: (group(item), item.get_closest_marker("schemathesis") is None))
 
     # Every test that drives the browser is a `browser` test, marked or not (`make test-pg` leaves
     # them to the SQLite run).

@@ -72,6 +72,11 @@ def notify(
     if not url and target is not None and hasattr(target, "get_absolute_url"):
         url = target.get_absolute_url()
 
+    # One transaction: the notifications, their deliveries and the deliveries' outbox messages are
+    # written together or not at all. A process killed half-way (a Celery worker running a
+    # reminder job) leaves nothing, and the job run again makes them all; otherwise a notification
+    # could stay without its e-mail (its dedup key would stop the re-run from making it again).
+    @transaction.atomic
     def send():
         spec = kind_of(kind)
         with translation.override(settings.LANGUAGE_CODE):
