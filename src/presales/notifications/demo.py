@@ -95,7 +95,8 @@ def build_inbox(rng: random.Random, notices: list[Notice], *, now: datetime | No
             for index, (order, at) in enumerate(zip(kept, _times(rng, now, len(kept)), strict=True)):
                 notice = entries[order][2]
                 spec = kind_of(notice.kind)
-                unread = index < UNREAD and rng.random() < (0.95 if spec.actionable else 0.7)
+                # the newest is always unread: everyone who logs in finds something new
+                unread = index == 0 or (index < UNREAD and rng.random() < (0.95 if spec.actionable else 0.7))
                 rows.append(
                     Notification(
                         recipient_id=recipient_id,
