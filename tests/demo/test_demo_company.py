@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from datetime import timedelta
+from html.parser import HTMLParser
 from io import StringIO
 
 import pytest
@@ -398,3 +399,72 @@ def test_every_notification_text_in_the_recipients_language(demo):
         if language.startswith("zh"):
             assert CJK.search(text), f"{n.kind}: {text!r}"
             assert not body or CJK.search(body) or not re.search(r"[A-Za-z]{4,}", body), f"{n.kind}: {body!r}"
+
+
+class _Actions(HTMLParser):
+    """The links and forms of a page's main part (the navigation is every page's, checked elsewhere)."""
+
+    def __init__(self):
+        super().__init__()
+        self.depth, self.links, self.forms = 0, set(), set()
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "main":
+            self.depth += 1
+        if not self.depth:
+            return
+        if tag == "a" and (a.get("href") or "").startswith("/"):
+            self.links.add(a["href"].split("#")[0])
+        if (
+            tag == "form"
+            and (a.get("method") or "").lower() == "post"
+            and (a.get("action") or "").startswith("/")
+        ):
+            self.forms.add(a["action"])
+        if (a.get("hx-post") or "").startswith("/"):
+            self.forms.add(a["hx-post"])
+
+    def handle_endtag(self, tag):
+        if tag == "main":
+            self.depth -= 1
+
+
+@pytest.mark.django_db
+def test_no_action_is_offered_that_the_user_may_not_take(demo, client):
+    """Every demo login, on a detail page of each kind it may see (opportunity, POC, solution,
+    document, scorecard): every link leads to a page they may open, and every form, posted (then
+    rolled back), is not refused as out of their rights (403) or scope (404)."""
+    from presales.demo.company import LOGINS
+    from presales.documents.models import Document
+    from presales.poc.models import Poc
+    from presales.solutions.models import Solution
+
+    offered_wrongly = []
+    for username, role in LOGINS:
+        if role == RoleCode.ADMIN:
+            continue  # may do everything
+        user = User.objects.get(username=username)
+        client.force_login(user)
+        pages = []
+        for model in (Opportunity, Poc, Solution, Document, Appraisal):
+            visible = list(model.objects.visible_to(user).order_by("pk").values_list("pk", flat=True))
+            if visible:
+                pages.append(model.objects.get(pk=visible[len(visible) // 2]).get_absolute_url())
+        for url in pages:
+            response = client.get(url)
+            assert response.status_code == 200, (username, url)
+            actions = _Actions()
+            actions.feed(response.content.decode())
+            for link in sorted(actions.links):
+                status = client.get(link).status_code
+                if status in (403, 404):
+                    offered_wrongly.append((username, url, "link", link, status))
+            for action in sorted(actions.forms):
+                with transaction.atomic():
+                    status = client.post(action, {}).status_code
+                    transaction.set_rollback(True)
+                if status in (403, 404):
+                    offered_wrongly.append((username, url, "form", action, status))
+        client.logout()
+    assert not offered_wrongly
