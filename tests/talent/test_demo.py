@@ -80,6 +80,10 @@ def test_demo_covers_every_state(people):
     for p in Promotion.objects.select_related("person"):
         latest = Promotion.objects.filter(person=p.person).order_by("-pk").first()
         assert p.person.presales_level == latest.to_level
+    # The award rounds are built after the appraisals (presales.demo.company runs build_awards
+    # later); without appraisals the best performers are nominated.
+    awards = demo.build_awards(random.Random(7), [], users)
+    assert awards["award rounds"] == 2
     assert set(AwardRound.objects.values_list("status", flat=True)) == {
         AwardRoundStatus.ANNOUNCED,
         AwardRoundStatus.NOMINATING,
@@ -89,3 +93,4 @@ def test_demo_covers_every_state(people):
 
 def test_build_is_a_no_op_without_people():
     assert demo.build(random.Random(1), [], []) == {}
+    assert demo.build_awards(random.Random(1), [], []) == {}

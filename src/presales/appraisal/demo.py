@@ -2,7 +2,8 @@
 closed quarterly cycle (last quarter: every result published, acknowledged, one appeal answered)
 and one running cycle (this quarter: participants in every step — self-assessment, supervisor
 review, customer survey / 360°, committee review, published, appealed, acknowledged), plus a draft
-annual cycle, with the kpi module's preloaded engineer scheme. Returns the counts by record kind."""
+annual cycle, with the seed 001 engineer form of the kpi demo (else the preloaded engineer scheme); each
+person's marks follow the demo company's performance trait. Returns the counts by record kind."""
 
 from __future__ import annotations
 
@@ -60,8 +61,8 @@ def _value(indicator, rng, quality: float) -> Decimal:
         return Decimal(max(0, int(round((1 - quality) * 4)) + rng.randint(0, 1)))
     if kind == "bonus":
         return Decimal(int(round(quality * 4)))
-    if kind == "pass_line":
-        return Decimal(rng.randint(70, 98))
+    if kind == "pass_line":  # an exam score: the better the person, the likelier above the line
+        return Decimal(max(40, min(100, round(58 + 40 * quality + rng.uniform(-6, 6)))))
     if kind == "achievement":
         target = Decimal(str(p.get("target", 1)))
         return (target * Decimal(str(round(0.6 + 0.6 * quality, 2)))).quantize(Decimal("0.01"))
@@ -79,13 +80,18 @@ def _enter(appraisal, actor, source, rng, quality):
         Source.SELF: "本期按计划完成售前支持任务，重点项目方案按时交付。",
         Source.SUPERVISOR: "工作积极，方案质量稳定；需加强客户回访的及时性。",
     }.get(source)
+    if not values and summary is None:
+        return appraisal  # the scheme asks this source for nothing
     return services.entries_save(
         actor=actor, appraisal=appraisal, source=source, values=values, summary=summary
     )
 
 
-def _walk(appraisal, target, *, committee, rng, quality, peers):
-    """Move the appraisal to `target` through the services."""
+REVIEWED = RUNNING_PLAN.index(Step.COMMITTEE_REVIEW)
+
+
+def _review(appraisal, target, *, committee, rng, quality, peers):
+    """Move the appraisal through the services up to `target`, at most the committee's review."""
     a = appraisal
     if target == Step.SELF_ASSESSMENT:
         return a
@@ -101,15 +107,22 @@ def _walk(appraisal, target, *, committee, rng, quality, peers):
     for peer in peers[:2]:
         a = _enter(a, peer, Source.PEER, rng, quality)
     a = services.appraisal_move(actor=a.supervisor, appraisal=a, to_status=Step.COMMITTEE_REVIEW)
-    if rng.random() < 0.3:
+    if rng.random() < 0.3 and (quality >= 0.7 or quality < 0.3):
+        # the committee's adjustment agrees with the record: a bonus for the best, a deduction
+        # for the weakest
         services.adjustment_add(
             actor=committee,
             appraisal=a,
-            points=rng.choice([2, 3, -2]),
-            reason=rng.choice(["重大项目攻坚贡献突出", "跨部门协作表现突出", "客户投诉核实后扣分"]),
+            points=rng.choice([2, 3]) if quality >= 0.7 else -2,
+            reason=rng.choice(["重大项目攻坚贡献突出", "跨部门协作表现突出"]) if quality >= 0.7 else "客户投诉核实后扣分",
         )
         a.refresh_from_db()
-    if target == Step.COMMITTEE_REVIEW:
+    return a
+
+
+def _conclude(a, target, *, committee):
+    """From the committee's review on: published, then appealed or acknowledged."""
+    if RUNNING_PLAN.index(target) <= REVIEWED:
         return a
     a = services.appraisal_move(actor=committee, appraisal=a, to_status=Step.PUBLISHED)
     if target == Step.PUBLISHED:
@@ -121,11 +134,36 @@ def _walk(appraisal, target, *, committee, rng, quality, peers):
     return services.appraisal_move(actor=a.employee, appraisal=a, to_status=Step.ACKNOWLEDGED)
 
 
+def _walk(appraisals, targets, *, committee, rng, quality, peers_of):
+    """Every appraisal to its committee review (or its target, if earlier), then on: the scores
+    are computed once for all of them, when the first is published (services.recompute_later)."""
+    reviewed = [
+        _review(
+            a,
+            RUNNING_PLAN[min(RUNNING_PLAN.index(target), REVIEWED)],
+            committee=committee,
+            rng=rng,
+            quality=quality[a.employee_id],
+            peers=peers_of(a.employee),
+        )
+        for a, target in zip(appraisals, targets, strict=True)
+    ]
+    return [_conclude(a, target, committee=committee) for a, target in zip(reviewed, targets, strict=True)]
+
+
 def build(rng, opportunities, users) -> dict[str, int]:
+    with services.recompute_later():
+        return _build(rng, opportunities, users)
+
+
+def _build(rng, opportunities, users) -> dict[str, int]:
     from presales.kpi.models import Scheme
 
+    # The seed 001 form (kpi demo) measures what the demo company's records show for every
+    # quarter; else the four-dimension engineer scheme, else any active one.
     scheme = (
-        Scheme.objects.filter(status="active", code="SCH-ENG").first()
+        Scheme.objects.filter(status="active", code="SCH-001").first()
+        or Scheme.objects.filter(status="active", code="SCH-ENG").first()
         or Scheme.objects.filter(status="active").order_by("code").first()
     )
     committee = next((u for u in users if RoleCode.COMMITTEE in u.role_codes), None) or next(
@@ -141,13 +179,17 @@ def build(rng, opportunities, users) -> dict[str, int]:
         and u.team.lead_id
         and u.team.lead_id != u.pk
         and u.pk != committee.pk
-    ][:10]
+    ][:30]
     if not engineers:
         return {"appraisal cycles": 0}
     today = timezone.localdate()
     year, quarter = _quarter_of(today)
     prev_year, prev_quarter = (year, quarter - 1) if quarter > 1 else (year - 1, 4)
-    quality = {u.pk: rng.uniform(0.35, 0.95) for u in engineers}
+    # The demo company's performance trait (presales.demo.company) where there is one.
+    quality = {}
+    for u in engineers:
+        trait = getattr(u, "demo_performance", None)
+        quality[u.pk] = trait if trait is not None else rng.uniform(0.35, 0.95)
 
     def peers_of(person):
         return [
@@ -174,20 +216,19 @@ def build(rng, opportunities, users) -> dict[str, int]:
     for person in engineers:
         services.participant_add(actor=committee, cycle=closed, employee=person, scheme=scheme)
     closed = services.cycle_open(actor=committee, cycle=closed)
-    appealed_once = False
-    for a in closed.appraisals.select_related("employee", "supervisor", "cycle", "employee__team").order_by(
-        "pk"
-    ):
-        a = _walk(
-            a,
-            Step.PUBLISHED,
-            committee=committee,
-            rng=rng,
-            quality=quality[a.employee_id],
-            peers=peers_of(a.employee),
-        )
-        if not appealed_once:
-            appealed_once = True
+    appraisals = list(
+        closed.appraisals.select_related("employee", "supervisor", "cycle", "employee__team").order_by("pk")
+    )
+    walked = _walk(
+        appraisals,
+        [Step.PUBLISHED] * len(appraisals),
+        committee=committee,
+        rng=rng,
+        quality=quality,
+        peers_of=peers_of,
+    )
+    for index, a in enumerate(walked):
+        if index == 0:  # one appeal, answered
             a = services.appraisal_move(
                 actor=a.employee,
                 appraisal=a,
@@ -222,17 +263,17 @@ def build(rng, opportunities, users) -> dict[str, int]:
     for person in engineers:
         services.participant_add(actor=committee, cycle=running, employee=person, scheme=scheme)
     running = services.cycle_open(actor=committee, cycle=running)
-    for i, a in enumerate(
+    appraisals = list(
         running.appraisals.select_related("employee", "supervisor", "cycle", "employee__team").order_by("pk")
-    ):
-        _walk(
-            a,
-            RUNNING_PLAN[i % len(RUNNING_PLAN)],
-            committee=committee,
-            rng=rng,
-            quality=quality[a.employee_id],
-            peers=peers_of(a.employee),
-        )
+    )
+    _walk(
+        appraisals,
+        [RUNNING_PLAN[i % len(RUNNING_PLAN)] for i in range(len(appraisals))],
+        committee=committee,
+        rng=rng,
+        quality=quality,
+        peers_of=peers_of,
+    )
 
     # the annual cycle of last quarter's year, set up but not started
     services.cycle_create(

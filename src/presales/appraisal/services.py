@@ -5,6 +5,11 @@ entries, adjustments or scores refuses once it is published."""
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
+from contextvars import ContextVar
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from datetime import date
 from decimal import Decimal
 
@@ -322,10 +327,74 @@ def _refuse_published(appraisal: Appraisal) -> None:
         raise DomainError(_("This result is published: nobody changes it."), code="published")
 
 
-def _recompute(appraisal: Appraisal) -> None:
+SCORE_FIELDS = ("weighted_total", "adjustment", "final_score", "grade", "bonus_coefficient", "computed_at")
+
+
+@dataclass
+class _Batch:
+    stale: dict[int, Appraisal] = dataclass_field(
+        default_factory=dict
+    )  # changed since their last computation
+    computed: set[int] = dataclass_field(default_factory=set)  # computed in this block and unchanged since
+
+
+_batch: ContextVar[_Batch | None] = ContextVar("presales_appraisal_batch", default=None)
+
+
+@contextlib.contextmanager
+def recompute_later() -> Iterator[None]:
+    """Inside this block the scores are not recomputed after every entry, adjustment and move, but
+    together, in one computation of all the appraisals changed so far (compute.compute_appraisals
+    reads each source once for all of them): when a result is published (its scores are frozen
+    then) and when the block ends. For a builder that walks many appraisals through the workflow
+    at once (the demo company). Inside the block the scores of an unpublished appraisal are only
+    as fresh as the last computation, and the records the metrics read must not change."""
+    if _batch.get() is not None:
+        yield
+        return
+    batch = _Batch()
+    token = _batch.set(batch)
+    try:
+        yield
+    finally:
+        _batch.reset(token)
+    _compute_stale(batch)
+
+
+def _compute_stale(batch: _Batch) -> None:
+    if not batch.stale:
+        return
+    fresh = list(Appraisal.objects.select_related("cycle", "scheme").filter(pk__in=list(batch.stale)))
+    compute.compute_appraisals(fresh)
+    by_pk = {a.pk: a for a in fresh}
+    for pk, appraisal in batch.stale.items():
+        for f in SCORE_FIELDS:
+            setattr(appraisal, f, getattr(by_pk[pk], f))
+    batch.computed.update(batch.stale)
+    batch.stale.clear()
+
+
+def _recompute(appraisal: Appraisal, *, now: bool = False) -> None:
+    """Compute the appraisal's scores (`now`: needed at once, e.g. to publish them); inside
+    `recompute_later()`, only noted, unless needed now."""
+    batch = _batch.get()
+    if batch is not None:
+        if not now:
+            batch.stale[appraisal.pk] = appraisal
+            batch.computed.discard(appraisal.pk)
+            return
+        if appraisal.pk not in batch.computed:
+            batch.stale[appraisal.pk] = appraisal
+        if appraisal.pk in batch.stale:
+            _compute_stale(batch)
+            return
+        fresh = Appraisal.objects.only(*SCORE_FIELDS).get(pk=appraisal.pk)  # computed, unchanged since
+        for f in SCORE_FIELDS:
+            setattr(appraisal, f, getattr(fresh, f))
+        return
     fresh = Appraisal.objects.select_related("cycle", "scheme").get(pk=appraisal.pk)
     compute.compute_appraisals([fresh])
-    for f in ("weighted_total", "adjustment", "final_score", "grade", "bonus_coefficient", "computed_at"):
+    for f in SCORE_FIELDS:
         setattr(appraisal, f, getattr(fresh, f))
 
 
@@ -500,7 +569,7 @@ def appraisal_move(
     if transition.action == APPEAL and locked.appeals.exists():
         raise TransitionRefused(_("This result was already appealed once."), reasons=[], code="appealed_once")
     if transition.action == PUBLISH:
-        _recompute(locked)
+        _recompute(locked, now=True)
     reasons = appraisal_flow.unmet_conditions(locked, transition)
     if reasons:
         raise TransitionRefused(

@@ -11,8 +11,11 @@ fields they explain.
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import random
+import time
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -191,7 +194,8 @@ REQUEST_TYPE_BY_STAGE = {
 }
 
 
-# Later modules' demo builders, in dependency order: `build(rng, opportunities, users) -> counts`.
+# Later modules' demo builders, in dependency order: `build(rng, opportunities, users) -> counts`
+# ("module:function" for a builder under another name).
 DEMO_MODULES = (
     ("discovery", "presales.discovery.demo"),
     ("solutions", "presales.solutions.demo"),
@@ -199,12 +203,12 @@ DEMO_MODULES = (
     ("POC", "presales.poc.demo"),
     ("bids", "presales.bids.demo"),
     ("documents", "presales.documents.demo"),
+    ("knowledge", "presales.knowledge.demo"),
+    ("forecast", "presales.forecast.demo"),
     ("talent", "presales.talent.demo"),
     ("kpi", "presales.kpi.demo"),
     ("appraisal", "presales.appraisal.demo"),
-    ("knowledge", "presales.knowledge.demo"),
-    ("forecast", "presales.forecast.demo"),
-    ("notifications", "presales.notifications.demo"),
+    ("awards", "presales.talent.demo:build_awards"),
 )
 
 
@@ -241,6 +245,8 @@ class DemoCompany:
         self.today = timezone.localdate(self.now)
         self.history = HistoryWriter()
         self.counts: dict[str, int] = {}
+        # (wall-clock, CPU) seconds spent per part (`presales demo_data -v 2`)
+        self.timings: dict[str, tuple[float, float]] = {}
         self.usernames: set[str] = set()
         self.display_names: set[str] = set()
         self.customer_names: set[str] = set()
@@ -277,7 +283,11 @@ class DemoCompany:
 
     # --- build ---------------------------------------------------------------------------------
     def build(self) -> dict[str, int]:
-        with transaction.atomic(), explicit_timestamps():
+        from presales.notifications import demo as inbox
+        from presales.notifications.services import collected
+        from presales.opportunities import progress
+
+        with self.timed("company"), transaction.atomic(), explicit_timestamps():
             self.build_people()
             self.plan_customers()
             self.plan_opportunities()
@@ -288,10 +298,29 @@ class DemoCompany:
             self.build_support_requests()
             self.counts["history rows"] = self.history.flush()
         # The modules built on the opportunities write through their own services (real numbers,
-        # gates and events), with the real clock.
-        with transaction.atomic():
-            self.build_modules()
+        # gates and events) where the rules matter, in bulk where they do not. What the services
+        # announce is collected, and becomes each person's recent inbox at the end; the progress
+        # status of each opportunity is derived once, when all its artefacts are written.
+        with collected() as notices:
+            with transaction.atomic(), progress.deferred():
+                self.build_modules()
+        with self.timed("inbox"), transaction.atomic():
+            for name, count in inbox.build_inbox(self.rng, notices, now=self.now).items():
+                self.counts[f"notifications: {name}"] = count
         return self.counts
+
+    @contextlib.contextmanager
+    def timed(self, label: str):
+        """Add the wall-clock and CPU seconds of the block to `timings[label]`."""
+        wall, cpu = time.perf_counter(), time.process_time()
+        try:
+            yield
+        finally:
+            before = self.timings.get(label, (0.0, 0.0))
+            self.timings[label] = (
+                before[0] + time.perf_counter() - wall,
+                before[1] + time.process_time() - cpu,
+            )
 
     def build_modules(self) -> None:
         from presales.opportunities.models import Opportunity
@@ -300,13 +329,17 @@ class DemoCompany:
             Opportunity.objects.select_related("customer", "presales_lead", "sales_owner", "team").order_by("pk")
         )
         users = list(User.objects.filter(is_active=True).order_by("pk"))
-        for label, module in DEMO_MODULES:
+        for user in users:
+            user.demo_performance = self.performance.get(user.pk)
+        for label, path in DEMO_MODULES:
+            module, _, function = path.partition(":")
             try:
-                builder = importlib.import_module(module)
+                build = getattr(importlib.import_module(module), function or "build")
             except ModuleNotFoundError:
                 continue  # the module is not installed in this deployment
-            for name, count in builder.build(self.rng, opportunities, users).items():
-                self.counts[f"{label}: {name}"] = count
+            with self.timed(label):
+                for name, count in build(self.rng, opportunities, users).items():
+                    self.counts[f"{label}: {name}"] = count
 
     # --- people --------------------------------------------------------------------------------
     def new_name(self) -> tuple[str, str, str, str]:
@@ -364,6 +397,9 @@ class DemoCompany:
             )
             user._team_key = team_key
             user._roles = list(role_list)
+            user._roles_manage = bool(
+                set(role_list) & {RoleCode.PRESALES_MANAGER, RoleCode.DEPARTMENT_HEAD, RoleCode.ADMIN}
+            )
             people.append((user, role_list))
             return user
 
@@ -435,8 +471,63 @@ class DemoCompany:
         self.sales = [u for u in users if RoleCode.SALES in u._roles]
         self.team_presales = {k: [u for u in self.presales if u._team_key == k] for k in PRESALES_TEAMS}
         self.experts = [u for u in self.presales if RoleCode.TECHNICAL_EXPERT in u._roles]
+        self.plan_performance()
         self.counts["teams"] = len(teams)
         self.counts["users"] = len(users)
+
+    def plan_performance(self) -> None:
+        """How well each presales engineer (not the leads) works, 0 (weak) to 1 (excellent): it
+        drives what their records show (customer satisfaction, complaints, issues resolved late,
+        follow-up visits, daily report ratings, the supervisor's marks), so that the appraisal
+        computed from those records spreads like a real team's: a few excellent and a few weak
+        people, most in the middle, and every team mixed."""
+        leads = {team.lead_id for team in self.teams.values()}
+        by_team = {
+            key: [
+                u
+                for u in self.team_presales[key]
+                if RoleCode.PRESALES_ENGINEER in u._roles and u.pk not in leads and not u._roles_manage
+            ]
+            for key in PRESALES_TEAMS
+        }
+        for people in by_team.values():
+            self.rng.shuffle(people)
+        # Interleaved over the teams (the team that picks first rotates), so each team gets high,
+        # middle and low levels.
+        order, rank = [], 0
+        while any(len(p) > rank for p in by_team.values()):
+            keys = PRESALES_TEAMS[rank % len(PRESALES_TEAMS) :] + PRESALES_TEAMS[: rank % len(PRESALES_TEAMS)]
+            order += [by_team[k][rank] for k in keys if len(by_team[k]) > rank]
+            rank += 1
+        count = len(order)
+        # (grade aimed at, share of the people, level): the levels are calibrated on the seed 001
+        # form the demo appraises with (presales.appraisal.demo).
+        shares = [
+            ("S", 0.08, 0.95),
+            ("A", 0.17, 0.75),
+            ("B", 0.33, 0.56),
+            ("C", 0.29, 0.43),
+            ("D", 0.13, 0.12),
+        ]
+        levels = []
+        for _grade, share, level in shares:
+            levels += [level] * max(1, round(share * count))
+        levels = sorted(levels, reverse=True)[:count]
+        while len(levels) < count:
+            levels.insert(len(levels) // 2, 0.5)
+        # The demo engineer's login shows an ordinary good year: a B.
+        engineer = self.fixed["engineer"]
+        if engineer in order and 0.56 in levels:
+            here, there = order.index(engineer), levels.index(0.56)
+            order[here], order[there] = order[there], order[here]
+        self.performance = {
+            user.pk: round(min(1.0, max(0.0, level + self.rng.uniform(-0.03, 0.03))), 3)
+            for user, level in zip(order, levels, strict=True)
+        }
+
+    def perf(self, user) -> float:
+        """The performance trait of `user` (0.7 for those without one: leads, managers)."""
+        return self.performance.get(getattr(user, "pk", None), 0.7)
 
     def assigner_for(self, team_key: str) -> User:
         """Who assigns work in a team: its lead if a presales manager, else the demo manager."""
@@ -502,7 +593,7 @@ class DemoCompany:
         provinces_by_region: dict[str, list[str]] = {}
         for province, (region, _) in vocab.PROVINCES.items():
             provinces_by_region.setdefault(region, []).append(province)
-        engineer, sales_demo = self.fixed["engineer"], self.fixed["sales"]
+        engineer, sales_demo, director = self.fixed["engineer"], self.fixed["sales"], self.fixed["liuyang"]
         round_robin = {k: 0 for k in PRESALES_TEAMS}
         customers = []
         n = 36 * self.scale
@@ -540,7 +631,21 @@ class DemoCompany:
                 round_robin[team_key] += 1
                 if rng.random() < 0.08:
                     owner = self.teams[team_key].lead  # team leads own a few key accounts themselves
-            sales_owner = sales_demo if (i < 3 or rng.random() < 0.15) else self.pick(self.sales)
+            size = self.weighted(
+                {
+                    CompanySize.SMALL: 1,
+                    CompanySize.MEDIUM: 3,
+                    CompanySize.LARGE: 3,
+                    CompanySize.XLARGE: 2,
+                    CompanySize.HUGE: 1,
+                }
+            )
+            if i < 3 or rng.random() < 0.15:
+                sales_owner = sales_demo
+            elif size in (CompanySize.XLARGE, CompanySize.HUGE) and rng.random() < 0.6:
+                sales_owner = director  # the sales director keeps the key accounts
+            else:
+                sales_owner = self.pick(self.sales)
             created = self.office(
                 self.between(self.now - DAY * 550, self.now - DAY * 250)
                 if rng.random() < 0.85
@@ -556,15 +661,7 @@ class DemoCompany:
                 short_name=short,
                 industry=industry,
                 region=region,
-                size=self.weighted(
-                    {
-                        CompanySize.SMALL: 1,
-                        CompanySize.MEDIUM: 3,
-                        CompanySize.LARGE: 3,
-                        CompanySize.XLARGE: 2,
-                        CompanySize.HUGE: 1,
-                    }
-                ),
+                size=size,
                 profile=f"{name}，主营{vocab.INDUSTRIES[industry][0][0]}相关业务。当前关注：{self.pick(vocab.PAINS)}。"
                 f"IT现状：已建{self.pick(['ERP', 'MES', 'SCADA', 'OA', '数据中台'])}，"
                 f"信息化团队约{rng.randint(3, 60)}人。",
@@ -646,6 +743,7 @@ class DemoCompany:
         counts = [self.weighted({1: 15, 2: 25, 3: 25, 4: 20, 5: 10, 6: 5}) for _ in self.customers]
         targets = self.stage_targets(sum(counts))
         plans: list[Plan] = []
+        led: dict[int, int] = defaultdict(int)
         index = 0
         for customer, count in zip(self.customers, counts, strict=True):
             industry = customer.industry
@@ -658,9 +756,14 @@ class DemoCompany:
                 times = self.plan_times(path, customer.created_at + DAY)
                 created = times[0]
                 teammates = [u for u in self.team_presales[team_key] if u is not customer.presales_owner]
-                lead = (
-                    customer.presales_owner if rng.random() < 0.8 or not teammates else self.pick(teammates)
-                )
+                # Mostly the customer's presales owner; else the engineer of the team who leads
+                # the fewest projects, so that everyone has projects of their own.
+                engineers = [u for u in teammates if u.pk in self.performance]
+                if rng.random() < 0.7 or not engineers:
+                    lead = customer.presales_owner
+                else:
+                    lead = min(engineers, key=lambda u: (led[u.pk], rng.random()))
+                led[lead.pk] += 1
                 assigned_at = None
                 if len(path) > 1 or rng.random() < 0.6:
                     limit = (times[1] - created) * 0.6 if len(path) > 1 else (self.now - created) * 0.6
@@ -1081,24 +1184,29 @@ class DemoCompany:
                 content = self.pick(vocab.COMM_CONTENT).format(product=opp.name, pain=self.pick(vocab.PAINS))
                 author = opp.presales_lead if plan.assigned_at and at >= plan.assigned_at else opp.sales_owner
                 log(customer, plan, at, self.pick(vocab.COMM_SUBJECTS[key]), content, author=author)
-            if plan.end is None and plan.assigned_at:
-                # Weekly follow-up visits; about one project in four has fallen behind.
-                behind = DAY * rng.uniform(9, 25) if rng.random() < 0.25 else DAY * rng.uniform(0, 6)
-                at = self.now - behind
-                for _ in range(rng.randint(2, 5)):
-                    if at <= plan.assigned_at:
-                        break
-                    visit = self.office(at, lo=plan.assigned_at)
-                    log(
-                        customer,
-                        plan,
-                        visit,
-                        self.pick(vocab.FOLLOW_UP_SUBJECTS),
-                        self.pick(vocab.FOLLOW_UP_CONTENT),
-                        follow_up=True,
-                        author=opp.presales_lead,
-                    )
-                    at -= DAY * rng.uniform(6, 8)
+            if plan.assigned_at and opp.presales_lead:
+                # Weekly follow-up visits while the project is open, as diligent as its lead; the
+                # latest visit of an open project shows whether it has fallen behind (about one in
+                # four has).
+                diligence = 0.3 + 0.65 * self.perf(opp.presales_lead)
+                at = end
+                if plan.end is None:
+                    behind = DAY * rng.uniform(9, 25) if rng.random() < 0.25 else DAY * rng.uniform(0, 6)
+                    at = self.now - behind
+                latest = True
+                while at > plan.assigned_at + DAY:
+                    if latest or rng.random() < diligence:
+                        log(
+                            customer,
+                            plan,
+                            self.office(at, lo=plan.assigned_at, hi=end),
+                            self.pick(vocab.FOLLOW_UP_SUBJECTS),
+                            self.pick(vocab.FOLLOW_UP_CONTENT),
+                            follow_up=True,
+                            author=opp.presales_lead,
+                        )
+                    latest = False
+                    at -= DAY * rng.uniform(6.5, 7.5)
         for customer in self.customers:
             for _ in range(rng.randint(1, 3)):
                 at = self.office(self.between(customer.created_at, self.now), lo=customer.created_at)
@@ -1211,6 +1319,9 @@ class DemoCompany:
                     updated_at=handled_at or received_at,
                 )
             )
+        complaints += self.complaints_against_people(with_plans)
+        issues += self.issues_resolved_late()
+        surveys += self.periodic_surveys()
         for plan in self.plans:
             opp = plan.opp
             customer = opp.customer
@@ -1222,27 +1333,8 @@ class DemoCompany:
             elif opp.stage == Stage.NEGOTIATION and rng.random() < 0.3:
                 surveyed = self.office(self.between(opp.stage_changed_at, self.now), lo=opp.stage_changed_at)
             if surveyed and opp.presales_lead:
-                won = opp.stage != Stage.LOST
-                respondent = next(
-                    (c for c in customer._contacts if c.role == ContactRole.DECISION_MAKER),
-                    customer._contacts[0],
-                )
                 surveys.append(
-                    SatisfactionSurvey(
-                        customer=customer,
-                        opportunity=opp,
-                        engineer=opp.presales_lead,
-                        surveyed_on=self.day(surveyed),
-                        respondent=respondent.name,
-                        score=rng.randint(80, 100) if won else rng.randint(55, 90),
-                        nps=(rng.randint(7, 10) if won else rng.randint(3, 9))
-                        if rng.random() < 0.7
-                        else None,
-                        comments=self.pick(vocab.SURVEY_COMMENTS),
-                        created_by=self.assigner_for(customer._team_key),
-                        created_at=surveyed,
-                        updated_at=surveyed,
-                    )
+                    self.survey(customer, opp, opp.presales_lead, surveyed, won=opp.stage != Stage.LOST)
                 )
             if len(plan.path) >= 3 and opp.presales_lead:
                 start = plan.times[2]
@@ -1310,6 +1402,170 @@ class DemoCompany:
                 "feedback items": len(feedback),
             }
         )
+
+    def survey(self, customer, opp, engineer, when: datetime, *, won: bool = True) -> SatisfactionSurvey:
+        """A customer's satisfaction survey about a presales engineer: the better the engineer
+        works, the higher the score (about a lost project, lower)."""
+        rng = self.rng
+        respondent = next(
+            (c for c in customer._contacts if c.role == ContactRole.DECISION_MAKER), customer._contacts[0]
+        )
+        expected = 72 + 26 * self.perf(engineer) - (0 if won else 8)
+        score = int(min(100, max(50, round(rng.gauss(expected, 3)))))
+        return SatisfactionSurvey(
+            customer=customer,
+            opportunity=opp,
+            engineer=engineer,
+            surveyed_on=self.day(when),
+            respondent=respondent.name,
+            score=score,
+            nps=min(10, max(0, round((score - 50) / 5 + rng.uniform(-1, 1)))) if rng.random() < 0.7 else None,
+            comments=self.pick(vocab.SURVEY_COMMENTS),
+            created_by=self.assigner_for(customer._team_key),
+            created_at=when,
+            updated_at=when,
+        )
+
+    def periodic_surveys(self) -> list[SatisfactionSurvey]:
+        """The quarterly project-support surveys (项目支持满意度): in each quarter of the last year
+        and a half, one or two customers rate each presales engineer, about a project the engineer
+        worked on then (else about the customer relationship)."""
+        rng, rows = self.rng, []
+        current = date(self.today.year, (self.today.month - 1) // 3 * 3 + 1, 1)
+        quarters = [(current, self.today), *self.past_quarters(5)]
+        for person in self.presales:
+            if person.pk not in self.performance:
+                continue
+            worked = [
+                p
+                for p in self.plans
+                if p.assigned_at and (p.opp.presales_lead is person or person in p.members)
+            ]
+            own = [c for c in self.customers if c.presales_owner is person] or [
+                c for c in self.customers if c._team_key == person._team_key
+            ]
+            for first, last in quarters:
+                lo = self.aware(first)
+                hi = min(self.aware(last) + DAY, self.now - HOUR)
+                active = [
+                    p for p in worked if p.assigned_at < hi - DAY and (p.end is None or p.end > lo + DAY)
+                ]
+                for _ in range(1 + (rng.random() < 0.4)):
+                    if active:
+                        plan = self.pick(active)
+                        start, end = max(lo, plan.assigned_at), min(hi, plan.end or hi)
+                        customer, opp = plan.opp.customer, plan.opp
+                    else:
+                        customer, opp = self.pick(own), None
+                        start, end = max(lo, customer.created_at), hi
+                    if end <= start:
+                        continue
+                    when = self.office(self.between(start, end), lo=start, hi=end)
+                    rows.append(self.survey(customer, opp, person, when))
+        return rows
+
+    def aware(self, day: date) -> datetime:
+        """Midnight (local time) at the start of `day`."""
+        return timezone.make_aware(datetime.combine(day, datetime.min.time()))
+
+    def past_quarters(self, count: int) -> list[tuple[date, date]]:
+        """The last `count` complete calendar quarters, most recent first: (first day, last day)."""
+        year, quarter = self.today.year, (self.today.month - 1) // 3 + 1
+        result = []
+        for _ in range(count):
+            year, quarter = (year, quarter - 1) if quarter > 1 else (year - 1, 4)
+            first = date(year, 3 * quarter - 2, 1)
+            after = date(year + (quarter == 4), 1 if quarter == 4 else 3 * quarter + 1, 1)
+            result.append((first, after - DAY))
+        return result
+
+    def complaints_against_people(self, with_plans: list[Customer]) -> list[Complaint]:
+        """Complaints against presales engineers over the last 15 months, more for the weaker."""
+        rng, rows = self.rng, []
+        for person in self.presales:
+            if person.pk not in self.performance:
+                continue
+            customers = [c for c in with_plans if c._team_key == person._team_key]
+            expected = 8 * (1 - self.perf(person)) ** 2
+            for _ in range(int(expected) + (rng.random() < expected % 1)):
+                customer = self.pick(customers)
+                received_at = self.office(self.now - DAY * rng.uniform(5, 450), lo=customer.created_at)
+                handled = received_at < self.now - DAY * 20 or rng.random() < 0.5
+                handled_at = (
+                    min(
+                        self.office(received_at + DAY * rng.uniform(1, 10), lo=received_at + HOUR),
+                        self.now - HOUR,
+                    )
+                    if handled
+                    else None
+                )
+                text, handling = self.pick(vocab.COMPLAINTS)
+                plans = [p for p in customer._plans if p.opp.created_at <= received_at]
+                rows.append(
+                    Complaint(
+                        customer=customer,
+                        opportunity=self.pick(plans).opp if plans and rng.random() < 0.6 else None,
+                        against=person,
+                        received_on=self.day(received_at),
+                        severity=self.weighted({Severity.LOW: 2, Severity.MEDIUM: 4, Severity.HIGH: 2}),
+                        description=text,
+                        status=ComplaintStatus.HANDLED if handled else ComplaintStatus.OPEN,
+                        handling=handling if handled else "",
+                        handled_at=handled_at,
+                        created_by=customer.sales_owner,
+                        created_at=received_at,
+                        updated_at=handled_at or received_at,
+                    )
+                )
+        return rows
+
+    def issues_resolved_late(self) -> list[TechnicalIssue]:
+        """In each of the last four quarters, technical issues an engineer let run past their due
+        date and resolved only after the quarter ended, on distinct customers of the team: none or
+        one for the best, several for the weakest (the seed's 项目技术解决率)."""
+        rng, rows = self.rng, []
+        for person in self.presales:
+            if person.pk not in self.performance:
+                continue
+            customers = [c for c in self.customers if c._team_key == person._team_key]
+            for first, last in self.past_quarters(4):
+                count = round((1 - self.perf(person)) ** 2 * 6 * rng.uniform(0.7, 1.3))
+                eligible = [c for c in customers if self.day(c.created_at) < first]
+                for customer in rng.sample(eligible, k=min(count, len(eligible))):
+                    raised = first + DAY * rng.randint(0, 60)
+                    due = min(raised + DAY * rng.randint(3, 14), last)
+                    raised_at = self.office(
+                        timezone.make_aware(datetime.combine(raised, datetime.min.time()).replace(hour=10))
+                    )
+                    resolved_at = min(
+                        self.office(
+                            timezone.make_aware(datetime.combine(last, datetime.min.time()).replace(hour=10))
+                            + DAY * rng.uniform(3, 30)
+                        ),
+                        self.now - HOUR,
+                    )
+                    plans = [p for p in customer._plans if p.opp.created_at <= raised_at]
+                    rows.append(
+                        TechnicalIssue(
+                            customer=customer,
+                            opportunity=self.pick(plans).opp if plans and rng.random() < 0.7 else None,
+                            title=self.pick(vocab.ISSUE_TITLES),
+                            description=f"客户反馈：{self.pick(vocab.PAINS)}，需要在约定时间内给出解决方案。",
+                            severity=self.weighted(
+                                {Severity.MEDIUM: 3, Severity.HIGH: 2, Severity.CRITICAL: 1}
+                            ),
+                            raised_on=self.day(raised_at),
+                            due_on=max(due, self.day(raised_at)),
+                            owner=person,
+                            status=IssueStatus.RESOLVED,
+                            resolved_at=resolved_at,
+                            resolution=self.pick(vocab.ISSUE_RESOLUTIONS),
+                            created_by=person,
+                            created_at=raised_at,
+                            updated_at=resolved_at,
+                        )
+                    )
+        return rows
 
     # --- support requests ----------------------------------------------------------------------
     def request_times(

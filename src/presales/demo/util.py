@@ -71,12 +71,20 @@ class HistoryWriter:
     def __init__(self, batch_size: int = 2000) -> None:
         self.batch_size = batch_size
         self.rows: dict[type, list] = defaultdict(list)
+        self.models: dict[type, tuple[type, list[str]]] = {}  # model: (history model, tracked attnames)
 
     def add(
         self, obj, at: datetime, user_id: int | None, history_type: str = "+", reason: str = "", **state
     ) -> None:
-        history_model = type(obj).history.model
-        values = {field.attname: getattr(obj, field.attname) for field in history_model.tracked_fields}
+        known = self.models.get(type(obj))
+        if known is None:
+            history_model = type(obj).history.model
+            known = self.models[type(obj)] = (
+                history_model,
+                [f.attname for f in history_model.tracked_fields],
+            )
+        history_model, attnames = known
+        values = {name: getattr(obj, name) for name in attnames}
         values.update(state)
         self.rows[history_model].append(
             history_model(

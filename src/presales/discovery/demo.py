@@ -117,7 +117,7 @@ def build(rng, opportunities, users) -> dict[str, int]:
         target = DISCOVERY_TARGETS[n % len(DISCOVERY_TARGETS)]
         if target != "not_started":
             _research(rng, opportunity, target, counts)
-    later = [o for o in usable if o.stage in LATER][:12]
+    later = [o for o in usable if o.stage in LATER][:8]
     for n, opportunity in enumerate(later):
         _research(rng, opportunity, "confirmed_archived" if n == 0 else "confirmed", counts)
     return counts

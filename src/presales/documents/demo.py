@@ -107,19 +107,21 @@ class _People:
         return choices[0] if choices else None
 
 
+_DOCX: dict[str, bytes] = {}
+
+
 def _file(rng: random.Random, document_kind: str, title: str, label: str) -> tuple[str, bytes]:
     roll = rng.random()
     if document_kind in (CategoryKind.SOLUTION, CategoryKind.DEMO) and roll < 0.25:
         return f"{title}-架构图.png", tiny_png(seed=rng.randrange(10_000))
     if roll < 0.55:
-        paragraphs = [
-            f"{title}（{label}）",
-            "一、背景与目标",
-            "二、现状与痛点",
-            "三、方案要点",
-            "四、实施计划与风险",
-        ]
-        return f"{title}.docx", minimal_docx(title, paragraphs)
+        # One Word file per kind of document (building one takes a while): the same template for
+        # every project, as a team's documents often are.
+        template = next((t for t in TITLES.get(document_kind, []) if title.endswith(t)), document_kind)
+        if template not in _DOCX:
+            paragraphs = [template, "一、背景与目标", "二、现状与痛点", "三、方案要点", "四、实施计划与风险"]
+            _DOCX[template] = minimal_docx(template, paragraphs)
+        return f"{title}.docx", _DOCX[template]
     return f"{title}.pdf", minimal_pdf(
         [f"Presales document {label}", f"Revision {rng.randint(1, 9)}", f"Generated {rng.randrange(10**8)}"]
     )
@@ -192,7 +194,11 @@ def _walk(rng: random.Random, people: _People, document: Document, target: str, 
                 counts["returns"] += 1
         if target == DocumentStatus.RETURNED or document.status != DocumentStatus.RETURNED:
             return
-        name, content = _file(rng, document.category.kind, document.title, document.number)
+        # the revised file (a PDF of this document's revision: never identical to the version before)
+        name = f"{document.title}（修订）.pdf"
+        content = minimal_pdf(
+            [f"Presales document {document.number}", "Revision 2", f"{rng.randrange(10**8)}"]
+        )
         services.document_add_version(
             actor=document.author,
             document=document,
@@ -206,7 +212,7 @@ def _walk(rng: random.Random, people: _People, document: Document, target: str, 
             break
 
 
-def build(rng: random.Random, opportunities, users, *, limit: int = 150) -> dict[str, int]:
+def build(rng: random.Random, opportunities, users, *, limit: int = 26) -> dict[str, int]:
     """Documents for up to `limit` of the given opportunities (those with a presales lead), plus a
     few customer-only documents, access requests and confidential downloads; then the archiving
     job runs (documents of projects closed long enough). Returns counts for the command's report."""
@@ -218,7 +224,7 @@ def build(rng: random.Random, opportunities, users, *, limit: int = 150) -> dict
         rng.shuffle(candidates)
         targets = list(TARGETS)
         made: list[Document] = []
-        for index, opportunity in enumerate(candidates[:limit]):
+        for opportunity in candidates[:limit]:
             kinds = STAGE_KINDS.get(opportunity.stage, [CategoryKind.OTHER])
             for kind in rng.sample(kinds, k=rng.randint(1, len(kinds))):
                 customer_name = opportunity.customer.short_name or opportunity.customer.name
@@ -250,8 +256,6 @@ def build(rng: random.Random, opportunities, users, *, limit: int = 150) -> dict
                 )
                 _walk(rng, people, document, target, counts)
                 made.append(document)
-            if index % 25 == 0:
-                _extras(rng, people, made, counts)
         _extras(rng, people, made, counts)
         counts["archived"] = services.archive_due_documents()
         if made and not Document.objects.filter(status=DocumentStatus.ARCHIVED).exists():
@@ -264,20 +268,24 @@ def build(rng: random.Random, opportunities, users, *, limit: int = 150) -> dict
 
 def _extras(rng: random.Random, people: _People, made: list[Document], counts: Counter) -> None:
     """Access requests by colleagues of the same team, decided or not, and confidential downloads."""
-    for document in made[-6:]:
+    for document in rng.sample(made, k=min(len(made), 14)):
         document.refresh_from_db()
         if document.access_level == AccessLevel.TEAM and not document.is_archived:
-            colleagues = [
-                u
-                for u in people.users
-                if u.team_id == document.team_id
-                and u.pk != document.author_id
-                and u.role_codes
-                and Document.objects.findable_to(u).filter(pk=document.pk).exists()
-                and not Document.objects.visible_to(u).filter(pk=document.pk).exists()
-            ]
-            if colleagues and not AccessRequest.objects.filter(document=document).exists():
-                asker = rng.choice(colleagues)
+            # a colleague of the team who finds the document but may not open it (asked in a
+            # random order, the first who qualifies asks)
+            team = [u for u in people.users if u.team_id == document.team_id and u.pk != document.author_id]
+            rng.shuffle(team)
+            asker = next(
+                (
+                    u
+                    for u in team
+                    if u.role_codes
+                    and Document.objects.findable_to(u).filter(pk=document.pk).exists()
+                    and not Document.objects.visible_to(u).filter(pk=document.pk).exists()
+                ),
+                None,
+            )
+            if asker is not None and not AccessRequest.objects.filter(document=document).exists():
                 request = services.access_request_create(
                     actor=asker, document=document, reason="参考同类项目的方案结构和报价思路。"
                 )

@@ -14,7 +14,7 @@ The same generator feeds the tests (a model must beat the constant baseline) and
 from __future__ import annotations
 
 import math
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.db import transaction
@@ -346,6 +346,15 @@ def build(rng, opportunities, users) -> dict[str, int]:
     # Anchored on the demo company's own clock (its latest opportunity), not the wall clock, so
     # that the same seed gives the same company.
     anchor = max((o.created_at for o in opportunities), default=None)
+    # The older history: closed before the quarter preceding the anchor's, so that the periods the
+    # appraisals measure (last quarter, this one) hold only the company's own work.
+    if anchor is not None:
+        local = timezone.localdate(anchor)
+        quarter_start = date(local.year, (local.month - 1) // 3 * 3 + 1, 1)
+        previous = date(
+            quarter_start.year - (quarter_start.month == 1), (quarter_start.month - 4) % 12 + 1, 1
+        )
+        anchor = min(anchor, timezone.make_aware(datetime.combine(previous, datetime.min.time())))
     counts = add_history(rng, customers=customers, count=history_size(opportunities), now=anchor)
     try:
         model = win_model_train()

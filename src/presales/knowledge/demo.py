@@ -85,6 +85,31 @@ def _publish(users, article, counts) -> bool:
     return True
 
 
+def _written_after_close(rng, article, opportunity) -> None:
+    """A case is written up in the days after its project's retrospective and published a few
+    days later: its dates (and its events') say so, not the moment the demo was built. (The
+    services stamp the current time; the past is set here in bulk.)"""
+    from datetime import datetime, time, timedelta
+
+    from django.utils import timezone
+
+    from .models import Article, ArticleEvent
+
+    held = opportunity.retrospective.held_on
+    now = timezone.now()
+    written = timezone.make_aware(datetime.combine(held, time(10))) + timedelta(days=rng.randint(1, 5))
+    if written >= now - timedelta(days=2):
+        return  # a recent case: written now
+    published = written + timedelta(days=rng.randint(1, 4), hours=rng.randint(0, 6))
+    fields = {"created_at": written, "updated_at": written}
+    if Article.objects.filter(pk=article.pk, published_at__isnull=False).exists():
+        fields.update(published_at=published, updated_at=published)
+    Article.objects.filter(pk=article.pk).update(**fields)
+    for event in ArticleEvent.objects.filter(article_id=article.pk).order_by("pk"):
+        event.at = published if event.to_status == ArticleStatus.PUBLISHED else written
+        event.save(update_fields=["at"])
+
+
 def build(rng: random.Random, opportunities, users) -> dict[str, int]:
     from presales.opportunities.choices import CLOSED_STAGES
     from presales.poc.models import PostMortem
@@ -99,7 +124,7 @@ def build(rng: random.Random, opportunities, users) -> dict[str, int]:
               and hasattr(o, "retrospective")]
     rng.shuffle(closed)
     made = []
-    for index, opportunity in enumerate(closed[:18]):
+    for index, opportunity in enumerate(closed[:12]):
         try:
             article = services.article_draft_from_retrospective(actor=opportunity.presales_lead, opportunity=opportunity)
         except DomainError:
@@ -107,6 +132,7 @@ def build(rng: random.Random, opportunities, users) -> dict[str, int]:
         counts["cases"] += 1
         if index % 6 != 5:  # most are published, some wait as drafts
             _publish(users, article, counts)
+        _written_after_close(rng, article, opportunity)
         made.append(article)
     for post_mortem in PostMortem.objects.select_related("poc__opportunity__presales_lead").order_by("pk")[:5]:
         lead = post_mortem.poc.opportunity.presales_lead if post_mortem.poc.opportunity_id else None

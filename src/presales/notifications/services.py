@@ -5,8 +5,11 @@ Celery task with retries (eager in the embedded default), as each person's prefe
 
 from __future__ import annotations
 
+import contextlib
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextvars import ContextVar
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -18,6 +21,37 @@ from .choices import Channel, DeliveryStatus, Event
 from .kinds import kind_of
 from .models import Delivery, Notification, Preferences, Subscription, TeamRobot
 from .text import Text, render, to_data
+
+
+@dataclass(frozen=True)
+class Notice:
+    """What one `notify` call announced, kept instead of sent inside `collected()`."""
+
+    recipient_ids: tuple[int, ...]
+    kind: str
+    params: dict
+    url: str
+    target_type_id: int | None
+    target_id: int | None
+    dedup_key: str
+
+
+_collector: ContextVar[list[Notice] | None] = ContextVar("presales_notifications_collector", default=None)
+
+
+@contextlib.contextmanager
+def collected() -> Iterator[list[Notice]]:
+    """Inside this block `notify` writes and sends nothing: each call's notice is appended to the
+    list yielded, at once (not after commit: the caller may itself run inside a transaction that
+    has not committed yet, a test's for instance). For a builder that replays months of work in one
+    go and then writes the inbox a person would have now (the demo company:
+    presales.notifications.demo), instead of one row and one e-mail per step."""
+    notices: list[Notice] = []
+    token = _collector.set(notices)
+    try:
+        yield notices
+    finally:
+        _collector.reset(token)
 
 
 def enqueue(task, /, **kwargs) -> None:
@@ -40,9 +74,10 @@ def enabled_channels(users: Iterable, event: str) -> dict[int, set[str]]:
     return channels
 
 
-def _group_key(target_type: ContentType | None, target_id, url: str) -> str:
-    if target_type is not None and target_id is not None:
-        return f"{target_type.pk}:{target_id}"
+def group_key(target_type_id: int | None, target_id, url: str) -> str:
+    """The inbox's grouping of a notification: its record, else its link."""
+    if target_type_id is not None and target_id is not None:
+        return f"{target_type_id}:{target_id}"
     return f"url:{url}"[:320] if url else ""
 
 
@@ -71,6 +106,19 @@ def notify(
     target_id = target.pk if target is not None else None
     if not url and target is not None and hasattr(target, "get_absolute_url"):
         url = target.get_absolute_url()
+    notices = _collector.get()
+    if notices is not None:
+        notice = Notice(
+            recipient_ids=tuple(people),
+            kind=kind,
+            params=params,
+            url=url,
+            target_type_id=target_type.pk if target_type is not None else None,
+            target_id=target_id,
+            dedup_key=dedup_key,
+        )
+        notices.append(notice)
+        return
 
     # One transaction: the notifications, their deliveries and the deliveries' outbox messages are
     # written together or not at all. A process killed half-way (a Celery worker running a
@@ -107,7 +155,7 @@ def notify(
                             url=url,
                             target_type=target_type,
                             target_id=target_id,
-                            group_key=_group_key(target_type, target_id, url),
+                            group_key=group_key(target_type.pk if target_type else None, target_id, url),
                             dedup_key=dedup_key,
                             # In-app switched off: kept for the record and the other channels, read.
                             read_at=None if Channel.IN_APP in on else now,

@@ -116,9 +116,11 @@ def opportunity_detail_queryset(*, user) -> QuerySet[Opportunity]:
 
 def opportunity_detail_context(*, opportunity: Opportunity, user) -> dict:
     """Everything the opportunity page shows, each part bounded."""
-    from presales.customers.models import CommunicationLog
+    from presales.customers import permissions as customer_permissions
+    from presales.customers.models import CommunicationLog, Customer
 
     communications = CommunicationLog.objects.filter(opportunity=opportunity)
+    customer_visible = Customer.objects.visible_to(user).filter(pk=opportunity.customer_id).exists()
     return {
         "events": list(opportunity.stage_events.select_related("actor").order_by("-at", "-pk")[:50]),
         "communications": list(
@@ -143,6 +145,11 @@ def opportunity_detail_context(*, opportunity: Opportunity, user) -> dict:
             if opportunity.presales_assigned_at is None and not opportunity.is_closed
             else None
         ),
+        # the opportunity's people see it; its customer only if they may (another sales rep's account)
+        "customer_visible": customer_visible,
+        "can_record_communication": customer_visible
+        and not opportunity.is_closed
+        and customer_permissions.can_contribute(user, opportunity.customer),
         "can_edit": permissions.can_edit_opportunity(user, opportunity),
         "can_assign": permissions.can_assign_lead(user, opportunity)
         or permissions.can_claim_lead(user, opportunity),

@@ -13,6 +13,8 @@ Returns {"pocs": n, "measurements": m}.
 
 from __future__ import annotations
 
+import csv
+import io
 from datetime import timedelta
 from decimal import Decimal
 
@@ -105,17 +107,7 @@ def _fill(poc, actor, scenario, rng) -> None:
                         our_escalation_contact=str(poc.opportunity.presales_lead), our_escalation_phone="13800001111",
                         customer_escalation_contact="吴工", customer_escalation_phone="13900002222",
                         response_hours=rng.choice([2, 4, 8]))
-    for side, kind, description in (
-        ("ours", "technical_lead", str(poc.opportunity.presales_lead)), ("ours", "onsite_staff", "驻场工程师 李工"),
-        ("ours", "backup", "后备 赵工"), ("ours", "prototype", "样机 2 套"), ("ours", "spare_parts", "关键备件 1 套"),
-        ("ours", "hour_cap", "团队工时上限"), ("customer", "technical_lead", "吴工"),
-        ("customer", "site", "三号车间测试区"), ("customer", "utilities", "380V电源、千兆网络"),
-        ("customer", "security", "数据不出厂区，签署保密协议"),
-    ):
-        services.resource_create(actor=actor, poc=poc, side=side, kind=kind, description=description,
-                                 quantity=2 if kind == "prototype" else None,
-                                 due_on=today if kind == "prototype" else None,
-                                 hours=Decimal(320) if kind == "hour_cap" else None, confirmed=True)
+    _resources(poc, actor)
     for description, fallback in scenario["risks"]:
         services.risk_create(actor=actor, poc=poc, description=description, likelihood="medium", impact="high",
                              fallback_plan=fallback)
@@ -125,25 +117,68 @@ def _fill(poc, actor, scenario, rng) -> None:
                                 our_signed_on=today, customer_signatory="陈总", customer_signed_on=today)
 
 
+RESOURCES = (
+    ("ours", "onsite_staff", "驻场工程师 李工"), ("ours", "backup", "后备 赵工"), ("ours", "prototype", "样机 2 套"),
+    ("ours", "spare_parts", "关键备件 1 套"), ("ours", "hour_cap", "团队工时上限"), ("customer", "technical_lead", "吴工"),
+    ("customer", "site", "三号车间测试区"), ("customer", "utilities", "380V电源、千兆网络"),
+    ("customer", "security", "数据不出厂区，签署保密协议"),
+)
+
+
+def _resources(poc, actor) -> None:
+    """The resource guarantee list of both sides, confirmed at the kickoff: written in bulk with
+    their history rows (a line checks nothing but an hour cap's hours, given here); the POC's
+    version moves once, as after any change to its records. The readiness gate that reads the
+    list is passed through the service."""
+    from presales.demo.util import HistoryWriter
+
+    from .models import Poc, ResourceItem
+
+    today, now = timezone.localdate(), timezone.now()
+    lead = str(poc.opportunity.presales_lead)
+    rows = [ResourceItem(poc=poc, side="ours", kind="technical_lead", description=lead, confirmed=True,
+                         created_by=actor, created_at=now, updated_at=now)]
+    for side, kind, description in RESOURCES:
+        rows.append(ResourceItem(
+            poc=poc, side=side, kind=kind, description=description,
+            quantity=2 if kind == "prototype" else None,
+            due_on=today if kind == "prototype" else None, hours=Decimal(320) if kind == "hour_cap" else None,
+            confirmed=True, created_by=actor, created_at=now, updated_at=now,
+        ))
+    ResourceItem.objects.bulk_create(rows)
+    history = HistoryWriter()
+    history.add_created(rows)
+    history.flush()
+    poc = Poc.objects.get(pk=poc.pk)
+    poc.version += 1
+    poc._history_user = actor
+    poc.save(update_fields=["version", "updated_at"])
+
+
 def _measure(poc, actor, scenario, rng, target) -> int:
-    count = 0
-    start = timezone.now() - timedelta(hours=6)
+    """The customer's measurements of every criterion, imported from one CSV file (the import
+    service: all rows checked, one batch)."""
+    start = timezone.localtime(timezone.now() - timedelta(hours=6))
+    rows = []
     for position, criterion in enumerate(poc.criteria.all()):
         low, high = scenario["metrics"][criterion.name]["sample"]
         for i in range(criterion.sample_size or 1):
             # spread over the last hours by position (not by primary key: ids keep growing)
-            services.measurement_record(actor=actor, poc=poc, criterion=criterion,
-                                        measured_at=start + timedelta(minutes=20 * i + position),
-                                        value=_value(rng, low, high, target, criterion.spec))
-            count += 1
-    return count
+            at = start + timedelta(minutes=20 * i + position)
+            value = _value(rng, low, high, target, criterion.spec)
+            rows.append([criterion.name, f"{at:%Y-%m-%d %H:%M}", value, "客户MES导出"])
+    out = io.StringIO()
+    csv.writer(out).writerows([["指标", "时间", "数值", "备注"], *rows])
+    services.measurement_import(actor=actor, poc=poc, content=out.getvalue().encode("utf-8"),
+                                file_name="客户测试数据.csv")
+    return len(rows)
 
 
 def build(rng, opportunities, users) -> dict[str, int]:
     candidates = _candidates(opportunities)
     industries = list(SCENARIOS)
     counts = {"pocs": 0, "measurements": 0}
-    for index, opportunity in enumerate(candidates[: len(PLAN) * len(industries)]):
+    for index, opportunity in enumerate(candidates[: len(PLAN) * 3]):  # every state three times
         target, verdict = PLAN[index % len(PLAN)]
         industry = industries[(index // len(PLAN) + index) % len(industries)]
         scenario = SCENARIOS[industry]

@@ -19,6 +19,7 @@ from presales.core.views import (
     ScopedObjectFormView,
     ServiceFormView,
 )
+from presales.opportunities.models import Opportunity
 
 from . import exports, permissions, selectors, services
 from .choices import Status
@@ -160,6 +161,8 @@ class SolutionDetailView(ScopedDetailView):
             min_completeness=min_completeness(),
             levels=[(level, solution.reviewer_for(level)) for level in (1, 2, 3)],
             submit_label=_("Resubmit") if solution.status == Status.RETURNED else _("Submit for review"),
+            # a reviewer from another team sees the solution, not necessarily its opportunity
+            opportunity_visible=Opportunity.objects.visible_to(user).filter(pk=solution.opportunity_id).exists(),
         )
         return ctx
 

@@ -8,7 +8,7 @@ announced, this quarter's open for nominations). Deterministic for a given `rng`
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from django.utils import timezone
 
@@ -88,7 +88,6 @@ def build(rng, opportunities, users) -> dict[str, int]:
     ]
     engineers = _presales(users)
     sales = [u for u in users if u.role_codes == frozenset({RoleCode.SALES})]
-    committee = [u for u in users if u.has_role(RoleCode.COMMITTEE)]
     if not managers or len(engineers) < 4:
         return {}
     for u in users:
@@ -102,8 +101,6 @@ def build(rng, opportunities, users) -> dict[str, int]:
         "mentoring pairs": 0,
         "onboarding camps": 0,
         "promotions": 0,
-        "award rounds": 0,
-        "award nominations": 0,
     }
     today = timezone.localdate()
     opps_by_lead: dict[int, list] = {}
@@ -111,38 +108,8 @@ def build(rng, opportunities, users) -> dict[str, int]:
         if o.presales_lead_id:
             opps_by_lead.setdefault(o.presales_lead_id, []).append(o)
 
-    # --- daily reports: the last two quarters, working days, for up to six engineers ----------
-    demo_engineers = sorted(engineers, key=lambda u: (u.username != "engineer", u.pk))[:6]
-    for person in demo_engineers:
-        lead = _lead_of(person, managers)
-        diligence = rng.choice([0.95, 0.85, 0.7])
-        quality = rng.choice([(0.1, 0.6), (0.05, 0.45), (0.3, 0.8)])  # (P(−), P(− or 0))
-        mine = opps_by_lead.get(person.pk, [])
-        for back in range(183, -1, -1):
-            day = today - timedelta(days=back)
-            if not services.is_working_day(day) or rng.random() > diligence:
-                continue
-            opp = rng.choice(mine) if mine else None
-            report = services.daily_report_create(
-                actor=person,
-                report_date=day,
-                work_done=rng.choice(WORK).format(opp=opp.name if opp else "重点客户"),
-                problems=rng.choice(PROBLEMS),
-                plan_tomorrow=rng.choice(PLANS),
-                opportunities=[opp] if opp and rng.random() < 0.6 else [],
-            )
-            counts["daily reports"] += 1
-            if back <= 3 or lead is None or rng.random() < 0.1:
-                continue  # the latest reports (and a few older ones) wait for their rating
-            roll = rng.random()
-            rating = (
-                ReportRating.PERFUNCTORY
-                if roll < quality[0]
-                else ReportRating.NORMAL
-                if roll < quality[1]
-                else ReportRating.CONSTRUCTIVE
-            )
-            services.daily_report_rate(actor=lead, report=report, rating=rating, comment=COMMENTS[rating])
+    # --- daily reports: the last two quarters, working days, every presales engineer -------------
+    counts["daily reports"] = _daily_reports(rng, engineers, managers, opps_by_lead, today)
 
     # --- certifications ---------------------------------------------------------------------------
     for index, person in enumerate(engineers[:10]):
@@ -302,13 +269,154 @@ def build(rng, opportunities, users) -> dict[str, int]:
             services.onboarding_complete(actor=actor, programme=programme)
         counts["onboarding camps"] += 1
 
-    # --- gold presales award: last quarter announced, this quarter open ---------------------------
+    return counts
+
+
+def _performance(person, rng) -> float:
+    """The demo company's performance trait of the person (presales.demo.company), else a draw."""
+    value = getattr(person, "demo_performance", None)
+    return value if value is not None else rng.choice([0.85, 0.6, 0.4])
+
+
+def _daily_reports(rng, engineers, managers, opps_by_lead, today) -> int:
+    """Half a year of daily reports, written in bulk (the past needs no rule checked: one report
+    per person and working day, rated by the team lead after a day or two). How often a person
+    writes and how the lead rates the reports follow the person's performance. The ratings of the
+    last week go through the service, so the authors are told as they would be; the last few
+    days' reports wait for their rating."""
+    from presales.demo.util import HistoryWriter, explicit_timestamps
+
+    from .models import DailyReport
+
+    now = timezone.now()
+    reports, links, history, rate_now = [], [], HistoryWriter(), []
+    for person in engineers:
+        lead = _lead_of(person, managers)
+        perf = _performance(person, rng)
+        diligence = 0.7 + 0.28 * perf
+        p_bad, p_good = max(0.02, 0.6 * (1 - perf) ** 1.5), 0.05 + 0.7 * perf**2
+        mine = opps_by_lead.get(person.pk, [])
+        for back in range(183, -1, -1):
+            day = today - timedelta(days=back)
+            if not services.is_working_day(day) or rng.random() > diligence:
+                continue
+            opp = rng.choice(mine) if mine else None
+            written = min(
+                timezone.make_aware(datetime.combine(day, time(17, rng.randrange(60)))),
+                now - timedelta(minutes=rng.randrange(5, 60)),
+            )
+            report = DailyReport(
+                author=person,
+                report_date=day,
+                work_done=rng.choice(WORK).format(opp=opp.name if opp else "重点客户"),
+                problems=rng.choice(PROBLEMS),
+                plan_tomorrow=rng.choice(PLANS),
+                created_at=written,
+                updated_at=written,
+            )
+            reports.append(report)
+            if opp is not None and rng.random() < 0.6:
+                links.append((report, opp))
+            if back <= 3 or lead is None or rng.random() < 0.1:
+                continue  # the latest reports (and a few older ones) wait for their rating
+            roll = rng.random()
+            rating = (
+                ReportRating.PERFUNCTORY
+                if roll < p_bad
+                else ReportRating.CONSTRUCTIVE
+                if roll > 1 - p_good
+                else ReportRating.NORMAL
+            )
+            if back <= 7:
+                rate_now.append((report, lead, rating))
+                continue
+            report._rated = (lead, rating, min(written + timedelta(hours=rng.uniform(14, 40)), now))
+    for report in reports:
+        rated = getattr(report, "_rated", None)
+        if rated:
+            lead, rating, at = rated
+            report.rating, report.rating_comment, report.rated_by, report.rated_at = (
+                rating,
+                COMMENTS[rating],
+                lead,
+                at,
+            )
+            report.version, report.updated_at = 2, at
+    with explicit_timestamps(("talent",)):
+        DailyReport.objects.bulk_create(reports, batch_size=1000)
+    through = DailyReport.opportunities.through
+    through.objects.bulk_create(
+        [through(dailyreport_id=r.pk, opportunity_id=o.pk) for r, o in links], batch_size=1000
+    )
+    for report in reports:
+        if report.rating is None:
+            history.add(report, report.created_at, report.author_id)
+            continue
+        history.add(
+            report,
+            report.created_at,
+            report.author_id,
+            version=1,
+            updated_at=report.created_at,
+            rating=None,
+            rating_comment="",
+            rated_by_id=None,
+            rated_at=None,
+        )
+        history.add(report, report.rated_at, report.rated_by_id, "~")
+    history.flush()
+    for report, lead, rating in rate_now:
+        services.daily_report_rate(actor=lead, report=report, rating=rating, comment=COMMENTS[rating])
+    return len(reports)
+
+
+def build_awards(rng, opportunities, users) -> dict[str, int]:
+    """The gold presales award (金牌售前): last quarter's round announced, this quarter's open for
+    nominations. Runs after the appraisals: last quarter's nominees are the best of its published
+    appraisal ranking, and the committee's scores follow that ranking, so the winner is a person
+    with a top grade."""
+    from presales.appraisal.choices import PUBLISHED_STEPS
+    from presales.appraisal.models import Appraisal
+
+    users = [u for u in users if u.is_active]
+    managers = [u for u in users if u.has_role(RoleCode.PRESALES_MANAGER)] or [
+        u for u in users if is_manager(u)
+    ]
+    engineers = _presales(users)
+    committee = [u for u in users if u.has_role(RoleCode.COMMITTEE)]
+    if not managers or len(engineers) < 4:
+        return {}
+    for u in users:
+        if u.team_id:
+            u.team  # noqa: B018 - load the team (and its lead id) once
+    manager = managers[0]
+    today = timezone.localdate()
+    counts = {"award rounds": 0, "award nominations": 0}
+    opps_by_lead: dict[int, list] = {}
+    for o in opportunities:
+        if o.presales_lead_id:
+            opps_by_lead.setdefault(o.presales_lead_id, []).append(o)
     quarter = (today.month - 1) // 3 + 1
     last_year, last_quarter = (today.year, quarter - 1) if quarter > 1 else (today.year - 1, 4)
+    by_pk = {u.pk: u for u in engineers}
+    ranked = [
+        by_pk[pk]
+        for pk in Appraisal.objects.filter(
+            cycle__kind="quarterly",
+            cycle__year=last_year,
+            cycle__quarter=last_quarter,
+            status__in=PUBLISHED_STEPS,
+            final_score__isnull=False,
+        )
+        .order_by("-final_score", "pk")
+        .values_list("employee_id", flat=True)
+        if pk in by_pk
+    ]
+    nominees = (ranked or sorted(engineers, key=lambda u: -_performance(u, rng)))[:4]
     past = services.award_round_create(
         actor=manager, year=last_year, quarter=last_quarter, prize="奖金 10000 元 + 荣誉证书"
     )
-    nominees = engineers[:4]
+    counts["award rounds"] += 1
     for person in nominees:
         opp = (opps_by_lead.get(person.pk) or [None])[0]
         services.nomination_create(
@@ -322,23 +430,28 @@ def build(rng, opportunities, users) -> dict[str, int]:
         counts["award nominations"] += 1
     services.award_round_move(actor=manager, award_round=past, to_status=AwardRoundStatus.SCORING)
     scorers = committee or managers
+    rank_of = {person.pk: index for index, person in enumerate(nominees)}
     for nomination in past.nominations.all():
+        base = 9 - rank_of.get(nomination.nominee_id, len(nominees))  # the best ranked scores highest
         for member in scorers:
             if member.pk == nomination.nominee_id:
                 continue
             services.nomination_score(
                 actor=member,
                 nomination=nomination,
-                comment="案例完整，可复制性强。",
-                **{f: rng.randint(5, 10) for f in ("customer_value", "innovation", "reuse", "influence")},
+                comment="案例完整，可复制性强。" if base >= 8 else "案例有一定参考价值，量化成果可再充实。",
+                **{
+                    f: max(1, min(10, base + (rng.choice((0, 1)) if base == 9 else rng.choice((-1, 0)))))
+                    for f in ("customer_value", "innovation", "reuse", "influence")
+                },
             )
-    if past.nominations.filter(scores__isnull=True).exists():
-        pass  # no committee member could score (no committee in this deployment): leave it in scoring
-    else:
+    if not past.nominations.filter(scores__isnull=True).exists():
         services.award_round_move(actor=manager, award_round=past, to_status=AwardRoundStatus.ANNOUNCED)
+    # else: no committee member could score (no committee in this deployment): it stays in scoring
     current = services.award_round_create(
         actor=manager, year=today.year, quarter=quarter, prize="奖金 10000 元 + 荣誉证书"
     )
+    counts["award rounds"] += 1
     person = engineers[4 % len(engineers)]
     services.nomination_create(
         actor=person,
@@ -348,5 +461,4 @@ def build(rng, opportunities, users) -> dict[str, int]:
         case_description="通过标准化POC启动确认书和资源保障清单，客户认可度高，项目进入商务谈判。",
     )
     counts["award nominations"] += 1
-    counts["award rounds"] = 2
     return counts

@@ -1,5 +1,6 @@
 """The demo company is deterministic: the same seed builds the same company, another seed another.
-(Apart from tests/test_demo_data.py, whose module-wide demo company would collide with these builds.)"""
+(Apart from tests/demo/test_demo_company.py, whose module-wide demo company would collide with
+these builds.)"""
 
 from datetime import UTC, datetime
 
