@@ -103,14 +103,16 @@ def _pg_group(word: str, tokens: list[str]):
     return reduce(operator.and_, [term(t) for t in tokens])
 
 
-def _fts_group(word: str, tokens: list[str]) -> str:
-    def term(t):
-        return '"%s"' % t.replace('"', '""')
+def _fts_term(token: str) -> str:
+    quoted = token.replace('"', '""')
+    return f'"{quoted}"'
 
+
+def _fts_group(word: str, tokens: list[str]) -> str:
     parts = [t for t in tokens if t != word]
     if word in tokens and parts:
-        return "(%s OR (%s))" % (term(word), " AND ".join(term(t) for t in parts))
-    return "(%s)" % " AND ".join(term(t) for t in tokens)
+        return f"({_fts_term(word)} OR ({' AND '.join(_fts_term(t) for t in parts)}))"
+    return f"({' AND '.join(_fts_term(t) for t in tokens)})"
 
 
 def _pg_query(groups, *, strict: bool):
@@ -124,7 +126,7 @@ def _fts_query(groups, *, strict: bool) -> str:
     if strict:
         return " AND ".join(_fts_group(w, tokens) for w, tokens in groups)
     terms = list(dict.fromkeys(t for _w, tokens in groups for t in tokens))
-    return " OR ".join('"%s"' % t.replace('"', '""') for t in terms)
+    return " OR ".join(_fts_term(t) for t in terms)
 
 
 def _fts_ids(match: str) -> RawSQL:
