@@ -12,9 +12,14 @@ export UV_FROZEN := 1
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
+PYTEST_SELECT ?=
 # Both cores: pytest-xdist, tests sharing a module-scoped fixture kept on one worker (tests/conftest.py).
 PYTEST_XDIST ?= -n 2 --dist loadgroup
 BENCH_ARGS ?=
+# schemathesis over every API operation (tests/api/test_schemathesis.py) runs in `make test` only
+# (SQLite; `make test-pg` leaves it out): this many examples per operation, generation mode and
+# user. At 4 the pass costs about 3 minutes of one core (docs/benchmarks.md).
+SCHEMATHESIS_EXAMPLES ?= 4
 # PostgreSQL used by `make test-pg` (the role needs CREATEDB; pytest-django creates test_<name>).
 PG_HOST ?= 127.0.0.1
 PG_PORT ?= 5432
@@ -28,7 +33,7 @@ LOCALE_APPS = $(patsubst %/locale/,%,$(wildcard src/presales/*/locale/))
 help:
 	@echo "make run              install, migrate, load demo data, serve on http://$(HOST):$(PORT)/"
 	@echo "make serve            production shape: gunicorn + Celery worker + beat on local PostgreSQL and Redis, DEBUG off"
-	@echo "make test             the whole test suite on SQLite (browser tests included)"
+	@echo "make test             the whole test suite on SQLite (browser tests and the schemathesis API pass included)"
 	@echo "make test-pg          the whole test suite on the local PostgreSQL ($(PG_USER)@$(PG_HOST):$(PG_PORT))"
 	@echo "make lint             ruff check src tests"
 	@echo "make messages         update each app's zh_Hans catalog (makemessages)"
@@ -41,8 +46,12 @@ uv:
 	  || PIP_ROOT_USER_ACTION=ignore python3 -m pip install --quiet uv 2>/dev/null \
 	  || PIP_ROOT_USER_ACTION=ignore python3 -m pip install --quiet --user --break-system-packages uv
 
+# The optional LDAP sign-in (extra "ldap": django-auth-ldap, python-ldap) builds against OpenLDAP's and
+# Cyrus SASL's headers: installed whenever they are there (apt-get install libldap2-dev libsasl2-dev).
+LDAP_EXTRA = $(shell [ -f /usr/include/ldap.h ] && [ -f /usr/include/sasl/sasl.h ] && echo --extra ldap)
+
 install: uv
-	@$(UV) sync --frozen --quiet
+	@$(UV) sync --frozen --quiet $(LDAP_EXTRA)
 
 browser:
 	@scripts/ensure-browser.sh
@@ -71,15 +80,18 @@ serve: install
 
 # pytest exit code 5 means "no tests collected": that is a failure, not a success.
 define PYTEST
-	rc=0; $(UV) run pytest $(PYTEST_XDIST) $(PYTEST_ARGS) || rc=$$?; \
+	rc=0; $(UV) run pytest $(PYTEST_XDIST) $(PYTEST_SELECT) $(PYTEST_ARGS) || rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "ERROR: no tests ran" >&2; fi; \
 	exit $$rc
 endef
 
 test: install browser
-	@export PRESALES_ALLOW_INSECURE_KEY=1; $(PYTEST)
+	@export PRESALES_ALLOW_INSECURE_KEY=1 PRESALES_SCHEMATHESIS=1 SCHEMATHESIS_EXAMPLES=$(SCHEMATHESIS_EXAMPLES); \
+	$(PYTEST)
 
 # A throw-away database per run, dropped on exit (together with pytest-django's test_<name>).
+# The browser journeys run once, on SQLite (`make test`): they drive the same views and services.
+test-pg: PYTEST_SELECT = -m "not browser"
 test-pg: install browser
 	@set -e; \
 	db="presales_ci_$$(date +%Y%m%d%H%M%S)_$$$$"; \
@@ -90,7 +102,7 @@ test-pg: install browser
 	createdb -h $(PG_HOST) -p $(PG_PORT) -U $(PG_USER) "$$db"; \
 	echo "PostgreSQL database: $$db"; \
 	export DATABASE_URL="postgres://$(PG_USER)@$(PG_HOST):$(PG_PORT)/$$db"; \
-	export PRESALES_ALLOW_INSECURE_KEY=1; \
+	export PRESALES_ALLOW_INSECURE_KEY=1; unset PRESALES_SCHEMATHESIS; \
 	set +e; $(PYTEST)
 
 messages: install

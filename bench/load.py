@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import random
 import re
 import sys
@@ -97,6 +98,36 @@ def discover(base: str) -> None:
         f"discovered: {len(TARGETS['opportunities'])} opportunities, {len(movable)} movable, "
         f"{len(measurable)} measurable criteria, manager id {TARGETS['manager_id']}"
     )
+
+
+def server_processes(port: int) -> list:
+    """The processes serving `port`: gunicorn's master (found from a process holding the
+    listening socket, going up while the parent runs the same command) and all its workers."""
+    import psutil
+
+    try:
+        sockets = psutil.net_connections("tcp")
+        listeners = {c.pid for c in sockets if c.status == "LISTEN" and c.laddr.port == port and c.pid}
+    except psutil.AccessDenied:
+        return []
+    masters = set()
+    for pid in listeners:
+        proc = psutil.Process(pid)
+        while (parent := proc.parent()) is not None and parent.cmdline() == proc.cmdline():
+            proc = parent
+        masters.add(proc)
+    return [p for master in masters for p in (master, *master.children(recursive=True))]
+
+
+def cpu_seconds(procs) -> float:
+    total = 0.0
+    for proc in procs:
+        try:
+            t = proc.cpu_times()
+            total += t.user + t.system
+        except Exception:  # noqa: BLE001 - a worker that was replaced meanwhile
+            pass
+    return total
 
 
 def now() -> str:
@@ -190,19 +221,23 @@ class Person(HttpUser):
                 created.failure(f"{created.status_code} {created.text[:200]}")
                 return
             pk = created.json()["id"]
+            version = created.json()["version"]
+        # Each step carries the version the user saw (the API answers 428 without one).
         for action, body in (
             ("assign", {"assignee": TARGETS["manager_id"]}),
             ("respond", {"note": "已安排"}),
         ):
             with self.client.post(
                 f"/api/support-requests/{pk}/{action}/",
-                json=body,
+                json={**body, "version": version},
                 headers=self.headers,
                 name=f"/api/support-requests/<id>/{action}/",
                 catch_response=True,
             ) as r:
                 if r.status_code != 200:
                     r.failure(f"{r.status_code} {r.text[:200]}")
+                    return
+                version = r.json()["version"]
 
     @task(1)
     def measurement(self):
@@ -235,11 +270,16 @@ def main() -> int:
     Person.host = args.host
     env = Environment(user_classes=[Person])
     runner = env.create_local_runner()
+    server = server_processes(urlparse(args.host).port or 80)
+    server_cpu = cpu_seconds(server)
+    load_before = os.getloadavg()
     runner.start(args.users, spawn_rate=args.spawn_rate)
     started = time.monotonic()
     gevent.spawn_later(args.seconds, runner.quit)
     runner.greenlet.join()
     elapsed = time.monotonic() - started
+    server_cpu = cpu_seconds(server) - server_cpu
+    load_after = os.getloadavg()
     stats = env.stats
     rows = []
     for entry in sorted(stats.entries.values(), key=lambda e: e.name):
@@ -262,17 +302,30 @@ def main() -> int:
         "rps": round(total.num_requests / elapsed, 1),
         "median_ms": total.get_response_time_percentile(0.5),
         "p95_ms": total.get_response_time_percentile(0.95),
+        # CPU of the gunicorn processes (master and workers) per request: less sensitive than the
+        # times to what else runs on the machine (the load averages say how busy it was).
+        "server_cpu_ms_per_request": round(1000 * server_cpu / max(total.num_requests, 1), 1)
+        if server
+        else None,
+        "load_average_before_after": [round(load_before[0], 2), round(load_after[0], 2)],
         "rows": rows,
         "errors": [f"{e.method} {e.name}: {e.error} ×{e.occurrences}" for e in stats.errors.values()],
     }
     print(f"{'request':<52} {'n':>6} {'fail':>5} {'p50':>6} {'p95':>6} {'max':>6}")
     for r in rows:
         print(
-            f"{r['name'][:52]:<52} {r['requests']:>6} {r['failures']:>5} {r['median_ms']:>6} {r['p95_ms']:>6} {r['max_ms']:>6}"
+            f"{r['name'][:52]:<52} {r['requests']:>6} {r['failures']:>5} {r['median_ms']:>6} "
+            f"{r['p95_ms']:>6} {r['max_ms']:>6}"
         )
     print(
         f"TOTAL {args.users} users, {summary['seconds']} s: {summary['requests']} requests, "
-        f"{summary['failures']} failures, {summary['rps']} req/s, p50 {summary['median_ms']} ms, p95 {summary['p95_ms']} ms"
+        f"{summary['failures']} failures, {summary['rps']} req/s, p50 {summary['median_ms']} ms, "
+        f"p95 {summary['p95_ms']} ms"
+    )
+    print(
+        f"  gunicorn CPU per request: {summary['server_cpu_ms_per_request']} ms; "
+        f"load average (1 min) {summary['load_average_before_after'][0]} before, "
+        f"{summary['load_average_before_after'][1]} after"
     )
     for line in summary["errors"]:
         print("  error:", line)

@@ -63,7 +63,9 @@ stop() {
 }
 trap stop INT TERM EXIT
 
-"$BIN/gunicorn" presales.wsgi --bind "$HOST:$PORT" --workers "$WORKERS" --timeout 60 \
+# --preload: the application (and its URLconf, see presales/wsgi.py) is loaded once, before the
+# workers fork, so no worker pays the imports in its first request.
+"$BIN/gunicorn" presales.wsgi --preload --bind "$HOST:$PORT" --workers "$WORKERS" --timeout 60 \
   --access-logfile "$PRESALES_DATA_DIR/log/access.log" --error-logfile - &
 pids+=($!)
 "$BIN/celery" -A presales worker --loglevel INFO --concurrency 2 -n "serve@%h" \

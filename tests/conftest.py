@@ -1,10 +1,28 @@
 import os
 
 import pytest
+from django.db.models.signals import post_migrate
 
 from tests.kit import EXERCISED_URL_NAMES, URL_COVERAGE_EXEMPT, all_url_names, build_cast
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def _reference_data_after_flush(sender, using, **kwargs):
+    """A transactional test ends with a flush, which empties every table, the reference data the
+    migrations wrote included (roles, document categories, the KPI library, guides, catalogues).
+    Django sends post_migrate after the flush; once it has reached the last app, the migrations'
+    data operations (idempotent) are replayed, so the next test on this worker finds them again."""
+    from django.conf import settings
+
+    if "plan" in kwargs or sender.name != settings.INSTALLED_APPS[-1]:
+        return  # a migrate (the test database being built), or not yet the last app
+    from presales.core.fresh import replay_data_operations
+
+    replay_data_operations(using)
+
+
+post_migrate.connect(_reference_data_after_flush, dispatch_uid="presales-tests-reference-data-after-flush")
 
 
 @pytest.fixture
@@ -76,11 +94,12 @@ def pytest_sessionfinish(session, exitstatus):
         session.exitstatus = 1
 
 
+@pytest.hookimpl(tryfirst=True)  # the markers added here must be there when `-m` deselects
 def pytest_collection_modifyitems(config, items):
     """Transactional tests (browser journeys, parallel writers) end with a flush that also deletes
     the rows data migrations created (roles, document categories, the POC industry guide). Like
     Django's own runner, run them after all the others, so no ordinary test sees a flushed database;
-    the transactional tests re-create the seeded rows they need (see tests/browser/conftest.py)."""
+    after each flush the reference data is replayed (_reference_data_after_flush)."""
 
     def group(item) -> int:
         marker = item.get_closest_marker("django_db")
@@ -90,17 +109,25 @@ def pytest_collection_modifyitems(config, items):
             return 2
         return 0
 
-    items.sort(key=group)  # stable: the order within each group is kept
+    # Stable: the order within each group is kept, except that the longest test (the schemathesis
+    # pass, minutes) starts first, so that under pytest-xdist the other worker runs the rest meanwhile.
+    items.sort(key=lambda item: (group(item), item.get_closest_marker("schemathesis") is None))
+
+    # Every test that drives the browser is a `browser` test, marked or not (`make test-pg` leaves
+    # them to the SQLite run).
+    for item in items:
+        if "page" in getattr(item, "fixturenames", ()) and not item.get_closest_marker("browser"):
+            item.add_marker(pytest.mark.browser)
 
     # Under pytest-xdist (--dist loadgroup), the tests of a module that shares a module-scoped
     # fixture (the demo company, collected static files) run on one worker, so it is built once.
-    # The transactional tests form one group too, so they keep the order above on one worker
-    # (serialized-rollback tests before the ones whose flush empties the seeded rows).
+    # Transactional tests go to either worker: the flush after each restores the reference data
+    # (see _reference_data_after_flush below).
     for item in items:
         defs = getattr(getattr(item, "_fixtureinfo", None), "name2fixturedefs", {})
         if group(item):
-            item.add_marker(pytest.mark.xdist_group("transactional"))
-        elif any(d.scope == "module" for fixturedefs in defs.values() for d in fixturedefs):
+            continue
+        if any(d.scope == "module" for fixturedefs in defs.values() for d in fixturedefs):
             item.add_marker(pytest.mark.xdist_group(item.module.__name__))
 
 

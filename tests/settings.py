@@ -21,3 +21,6 @@ MIDDLEWARE = [*MIDDLEWARE, "tests.kit.UrlRecorderMiddleware"]
 CELERY_TASK_ALWAYS_EAGER = True
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 LANGUAGE_CODE = "zh-hans"
+# The outline drafter's language model is never called by the tests (a test that checks the
+# adapter points it at a receiver of its own on 127.0.0.1).
+PRESALES_OUTLINE_LLM_URL = ""

@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "presales.talent",
     "presales.knowledge",
     "presales.forecast",
+    "presales.imports",
 ]
 
 MIDDLEWARE = [
@@ -204,6 +205,43 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"  # insights.views.home: the landing page by role
 LOGOUT_REDIRECT_URL = "accounts:login"
+
+# Single sign-on (presales.accounts.sso; docs/deployment.md "Single sign-on"), both off by default.
+# Directory groups give roles and a team (PRESALES_SSO_ROLE_MAP, PRESALES_SSO_TEAM_MAP).
+PRESALES_SSO_ROLE_MAP = os.environ.get("PRESALES_SSO_ROLE_MAP", "")
+PRESALES_SSO_TEAM_MAP = os.environ.get("PRESALES_SSO_TEAM_MAP", "")
+PRESALES_SSO_CREATE_USERS = env_bool("PRESALES_SSO_CREATE_USERS", True)
+# OpenID Connect (mozilla-django-oidc): the provider's endpoints and this client's credentials.
+PRESALES_OIDC_ENABLED = env_bool("PRESALES_OIDC_ENABLED", False)
+PRESALES_OIDC_LOGIN_LABEL = os.environ.get("PRESALES_OIDC_LOGIN_LABEL", "")
+PRESALES_OIDC_USERNAME_CLAIM = os.environ.get("PRESALES_OIDC_USERNAME_CLAIM", "preferred_username")
+PRESALES_OIDC_GROUPS_CLAIM = os.environ.get("PRESALES_OIDC_GROUPS_CLAIM", "groups")
+if PRESALES_OIDC_ENABLED:
+    AUTHENTICATION_BACKENDS.append("presales.accounts.sso.OIDCBackend")
+OIDC_RP_CLIENT_ID = os.environ.get("OIDC_RP_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = os.environ.get("OIDC_RP_CLIENT_SECRET", "")
+OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ.get("OIDC_OP_AUTHORIZATION_ENDPOINT", "")
+OIDC_OP_TOKEN_ENDPOINT = os.environ.get("OIDC_OP_TOKEN_ENDPOINT", "")
+OIDC_OP_USER_ENDPOINT = os.environ.get("OIDC_OP_USER_ENDPOINT", "")
+OIDC_OP_JWKS_ENDPOINT = os.environ.get("OIDC_OP_JWKS_ENDPOINT", "") or None
+OIDC_RP_SIGN_ALGO = os.environ.get("OIDC_RP_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = os.environ.get("OIDC_RP_SCOPES", "openid email profile")
+OIDC_CREATE_USER = PRESALES_SSO_CREATE_USERS
+OIDC_AUTHENTICATION_CALLBACK_URL = "accounts:oidc_callback"
+LOGIN_REDIRECT_URL_FAILURE = "/accounts/login/?sso=failed"
+# LDAP (django-auth-ldap, the optional extra "ldap"): bind as the person, groups from the directory.
+PRESALES_LDAP_ENABLED = env_bool("PRESALES_LDAP_ENABLED", False)
+if PRESALES_LDAP_ENABLED:
+    from presales.accounts.sso_config import ldap_settings  # noqa: E402
+
+    globals().update(ldap_settings(os.environ))
+    AUTHENTICATION_BACKENDS.append("presales.accounts.sso.LDAPBackend")
+# Read by presales.accounts.sso.ldap_settings (documented here for the settings scanner):
+# os.environ.get("PRESALES_LDAP_SERVER_URI"), os.environ.get("PRESALES_LDAP_BIND_DN"),
+# os.environ.get("PRESALES_LDAP_BIND_PASSWORD"), os.environ.get("PRESALES_LDAP_START_TLS"),
+# os.environ.get("PRESALES_LDAP_USER_SEARCH_BASE"), os.environ.get("PRESALES_LDAP_USER_FILTER"),
+# os.environ.get("PRESALES_LDAP_GROUP_SEARCH_BASE"), os.environ.get("PRESALES_LDAP_GROUP_TYPE"),
+# os.environ.get("PRESALES_LDAP_DISPLAY_NAME_ATTR").
 
 # Login throttling (django-axes): 5 failures for one user name from one address lock it for 15 minutes.
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
@@ -336,6 +374,9 @@ PRESALES_DOCUMENT_ALLOWED_TYPES = env_list(
 )
 PRESALES_DOCUMENT_GRANT_DAYS = int(os.environ.get("PRESALES_DOCUMENT_GRANT_DAYS", "30"))
 PRESALES_DOCUMENT_GRANT_MAX_DAYS = int(os.environ.get("PRESALES_DOCUMENT_GRANT_MAX_DAYS", "180"))
+# CRM import (presales.imports): the largest file and the most rows one file may have.
+PRESALES_IMPORT_MAX_MB = int(os.environ.get("PRESALES_IMPORT_MAX_MB", "20"))
+PRESALES_IMPORT_MAX_ROWS = int(os.environ.get("PRESALES_IMPORT_MAX_ROWS", "20000"))
 PRESALES_DOCUMENT_ARCHIVE_CLOSED_AFTER_DAYS = int(os.environ.get("PRESALES_DOCUMENT_ARCHIVE_CLOSED_AFTER_DAYS", "30"))
 
 # Periodic jobs (celery beat; times in CELERY_TIMEZONE).
@@ -376,6 +417,7 @@ PRESALES_FRAGMENT_APPS = (
     "knowledge",
     "forecast",
     "notifications",
+    "imports",
 )
 for _app in PRESALES_FRAGMENT_APPS:
     _conf = importlib.import_module(f"presales.{_app}.conf")
@@ -455,3 +497,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
 
+# Solution-outline drafting (knowledge.outline): an optional OpenAI-compatible language model that
+# writes each section's introduction. Off while the URL is empty; the offline draft never needs it.
+PRESALES_OUTLINE_LLM_URL = os.environ.get("PRESALES_OUTLINE_LLM_URL", "")
+PRESALES_OUTLINE_LLM_MODEL = os.environ.get("PRESALES_OUTLINE_LLM_MODEL", "")
+PRESALES_OUTLINE_LLM_API_KEY = os.environ.get("PRESALES_OUTLINE_LLM_API_KEY", "")
+PRESALES_OUTLINE_LLM_TIMEOUT = int(os.environ.get("PRESALES_OUTLINE_LLM_TIMEOUT", "30"))

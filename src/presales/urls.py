@@ -26,6 +26,7 @@ urlpatterns = [
     path("talent/", include("presales.talent.urls")),
     path("knowledge/", include("presales.knowledge.urls")),
     path("forecast/", include("presales.forecast.urls")),
+    path("imports/", include("presales.imports.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/", include(api_urlpatterns)),

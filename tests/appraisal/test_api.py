@@ -1,9 +1,12 @@
 """The appraisal API: access per person, the steps, refusals (field errors, 409, 412), query counts."""
 
+from decimal import Decimal
+
 import pytest
 
 from presales.appraisal import services
 from presales.appraisal.choices import Step
+from presales.appraisal.api.serializers import SCORE_FIELDS
 from presales.appraisal.models import Adjustment, Appraisal, Cycle, SourceEntry
 from tests.factories.accounts import make_user
 from tests.factories.appraisal import hand_items, make_scheme, published, running_cycle, to_committee
@@ -90,7 +93,8 @@ def test_appraisal_endpoints_and_flow(client, cast, committee, appraisal):
     items = hand_items(appraisal)
     values = {str(i.indicator_id): ("4" if i.indicator.data_source == "manual" else "85") for i in items}
     client.force_login(cast.engineer_a)
-    assert "final_score" not in client.get(api(path), HTTP_ACCEPT="application/json").json()
+    own = client.get(api(path), HTTP_ACCEPT="application/json").json()
+    assert own["status"] and all(own[name] is None for name in SCORE_FIELDS)  # same keys, withheld
     assert client.get(api(f"{path}scorecard/"), HTTP_ACCEPT="application/json").status_code == 403
     rating = next(i for i in items if i.indicator.data_source == "manual")
     assert_refused(
@@ -157,6 +161,10 @@ def test_scores_entries_adjustments_lists(client, cast, committee, cycle):
     for endpoint in ("appraisal-scores/", "appraisal-entries/", "appraisal-adjustments/"):
         check_access(client, cast, api(endpoint), permitted=EVERYONE, api=True)
     client.force_login(cast.engineer_a2)  # own scores hidden before publication
+    own = client.get(api(f"appraisals/{b.pk}/"), HTTP_ACCEPT="application/json").json()
+    assert set(SCORE_FIELDS) <= set(own) and all(own[name] is None for name in SCORE_FIELDS)
+    listed = client.get(api("appraisals/"), HTTP_ACCEPT="application/json").json()["results"]
+    assert [row["adjustment"] for row in listed if row["id"] == b.pk] == [None]
     ids = {
         row["appraisal"]
         for row in client.get(api("appraisal-scores/"), HTTP_ACCEPT="application/json").json()["results"]
@@ -174,6 +182,8 @@ def test_scores_entries_adjustments_lists(client, cast, committee, cycle):
         for row in client.get(api("appraisal-scores/"), HTTP_ACCEPT="application/json").json()["results"]
     }
     assert ids == {a.pk, b.pk}
+    seen = client.get(api(f"appraisals/{b.pk}/"), HTTP_ACCEPT="application/json").json()  # the supervisor
+    assert Decimal(seen["adjustment"]) == 2 and seen["weighted_total"] is not None
     client.force_login(cast.engineer_b)
     assert client.get(api("appraisal-adjustments/"), HTTP_ACCEPT="application/json").json()["count"] == 0
 

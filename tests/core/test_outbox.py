@@ -5,6 +5,7 @@ import pytest
 from django.core import mail
 from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 
 from presales.core import outbox
 from presales.core.models import OutboxMessage
@@ -22,8 +23,6 @@ RECORD = "tests.core.outbox_tasks.record"
 
 def make_due():
     """Time passes: every pending message's retry delay is over."""
-    from django.utils import timezone
-
     OutboxMessage.objects.filter(sent_at__isnull=True).update(available_at=timezone.now())
 
 
@@ -66,6 +65,35 @@ def test_unknown_task_is_refused_at_enqueue():
     assert not OutboxMessage.objects.exists()
 
 
+def test_broker_back_the_next_sweep_sends_every_message_in_order(
+    broker_down, runs, django_capture_on_commit_callbacks
+):
+    """However many sweeps failed during the outage, the first sweep after it sends everything:
+    an unreachable broker is no reason for a back-off (the sweep stops at its first failure)."""
+    for label in ("1", "2", "3"):
+        with django_capture_on_commit_callbacks(execute=True):
+            outbox.enqueue(RECORD, kwargs={"label": label})
+    for _ in range(8):  # eight sweeps during the outage: the first message tried eight more times
+        assert drain_outbox()["failed"] == 1
+    first = OutboxMessage.objects.order_by("pk").first()
+    assert first.attempts == 9 and "OperationalError" in first.last_error
+    broker_down.conf.update(task_always_eager=True)  # the broker is back
+    assert drain_outbox()["sent"] == 3  # no make_due(): nothing waits for a back-off
+    assert runs == ["1", "2", "3"]
+
+
+def test_a_failing_task_backs_off(django_capture_on_commit_callbacks):
+    """A task that fails (not the broker) is retried later and later: 2^n s after the n-th failure."""
+    with django_capture_on_commit_callbacks(execute=True):
+        message = outbox.enqueue("tests.core.outbox_tasks.fail", kwargs={"label": "x"})
+    make_due()
+    assert drain_outbox()["failed"] == 1
+    message.refresh_from_db()
+    assert message.attempts == 2
+    assert 3 <= (message.available_at - timezone.now()).total_seconds() <= 4
+    assert drain_outbox() == {"sent": 0, "failed": 0, "skipped": 0, "purged": 0}  # not due yet
+
+
 def test_broker_down_keeps_the_message_and_the_sweep_sends_it_once(
     broker_down, runs, django_capture_on_commit_callbacks, caplog
 ):
@@ -73,7 +101,7 @@ def test_broker_down_keeps_the_message_and_the_sweep_sends_it_once(
         message = outbox.enqueue(RECORD, kwargs={"label": "late"})  # no exception for the caller
     message.refresh_from_db()
     assert message.sent_at is None and message.attempts == 1 and message.last_error
-    assert message.available_at > message.created_at  # retried after a delay
+    assert message.available_at <= timezone.now()  # broker down: due again at the next sweep
     assert "not sent" in caplog.text
     # The sweep while the broker is still down: one failed attempt, the message kept.
     make_due()
@@ -151,3 +179,70 @@ def test_committed_api_action_answers_success_with_the_broker_down(
     assert response.status_code == 201, response.content
     assert AccessRequest.objects.count() == 1 and Notification.objects.exists()
     assert OutboxMessage.objects.filter(sent_at__isnull=True).count() >= 1
+
+
+@pytest.fixture
+def outbox_insert_fails():
+    """The database refuses new outbox rows (a real failure, by a trigger) until `stop()`: what a
+    process killed between writing a notification and queueing its e-mail amounts to."""
+    from django.db import connection
+
+    table = OutboxMessage._meta.db_table
+    postgres = connection.vendor == "postgresql"
+    with connection.cursor() as cursor:
+        if postgres:
+            cursor.execute(
+                "CREATE FUNCTION test_outbox_crash() RETURNS trigger AS $$ BEGIN "
+                "RAISE EXCEPTION 'crash'; END $$ LANGUAGE plpgsql"
+            )
+            cursor.execute(
+                f"CREATE TRIGGER test_outbox_crash BEFORE INSERT ON {table} "
+                "FOR EACH ROW EXECUTE FUNCTION test_outbox_crash()"
+            )
+        else:
+            cursor.execute(
+                f"CREATE TEMP TRIGGER test_outbox_crash BEFORE INSERT ON {table} "
+                "BEGIN SELECT RAISE(ABORT, 'crash'); END"
+            )
+
+    class Failure:
+        on = True
+
+        def stop(self):
+            if self.on:
+                with connection.cursor() as cursor:
+                    if postgres:
+                        cursor.execute(f"DROP TRIGGER test_outbox_crash ON {table}")
+                        cursor.execute("DROP FUNCTION test_outbox_crash()")
+                    else:
+                        cursor.execute("DROP TRIGGER test_outbox_crash")
+                self.on = False
+
+    failure = Failure()
+    yield failure
+    failure.stop()
+
+
+def test_notification_written_with_its_email_or_not_at_all(
+    outbox_insert_fails, cast, django_capture_on_commit_callbacks
+):
+    """A worker killed mid-job must not leave a notification whose e-mail was never queued: its
+    dedup key would stop the job's re-run from making it again, and the e-mail would be lost."""
+    from django.db import DatabaseError
+
+    def remind():
+        notify(
+            recipients=[cast.engineer_a, cast.lead_a],
+            kind="support.overdue",
+            title="请求已超时",
+            dedup_key="support:1:overdue",
+        )
+
+    with pytest.raises(DatabaseError), django_capture_on_commit_callbacks(execute=True):
+        remind()
+    assert not Notification.objects.exists() and not Delivery.objects.exists()
+    outbox_insert_fails.stop()
+    with django_capture_on_commit_callbacks(execute=True):  # the job run again
+        remind()
+    assert Notification.objects.filter(dedup_key="support:1:overdue").count() == 2
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([cast.engineer_a.email, cast.lead_a.email])

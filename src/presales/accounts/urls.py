@@ -22,4 +22,6 @@ urlpatterns = [
     ),
     path("profile/", views.ProfileView.as_view(), name="profile"),
     path("people/", views.PeopleListView.as_view(), name="people"),
+    path("sso/oidc/", views.OIDCStartView.as_view(), name="oidc_start"),
+    path("sso/oidc/callback/", views.OIDCCallbackView.as_view(), name="oidc_callback"),
 ]

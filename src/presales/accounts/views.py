@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.http import Http404
+from django.views import View
 from django.views.generic import ListView, TemplateView
 
 from .filtersets import PeopleFilterSet
@@ -17,7 +19,34 @@ class LoginView(auth_views.LoginView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         ctx["demo_logins"] = demo_logins() if settings.PRESALES_DEMO else []
+        ctx["oidc_enabled"] = settings.PRESALES_OIDC_ENABLED
+        ctx["oidc_label"] = settings.PRESALES_OIDC_LOGIN_LABEL
+        ctx["ldap_enabled"] = getattr(settings, "PRESALES_LDAP_ENABLED", False)
+        ctx["sso_failed"] = self.request.GET.get("sso") == "failed"
         return ctx
+
+
+class OIDCStartView(View):
+    """Sign in with the company's OpenID Connect provider (mozilla-django-oidc's request view):
+    404 while PRESALES_OIDC_ENABLED is off."""
+
+    def get(self, request, *args, **kwargs):
+        if not settings.PRESALES_OIDC_ENABLED:
+            raise Http404
+        from mozilla_django_oidc.views import OIDCAuthenticationRequestView
+
+        return OIDCAuthenticationRequestView.as_view()(request)
+
+
+class OIDCCallbackView(View):
+    """Where the provider sends the browser back (the code flow's redirect URI)."""
+
+    def get(self, request, *args, **kwargs):
+        if not settings.PRESALES_OIDC_ENABLED:
+            raise Http404
+        from mozilla_django_oidc.views import OIDCAuthenticationCallbackView
+
+        return OIDCAuthenticationCallbackView.as_view()(request)
 
 
 def demo_logins() -> list[tuple[str, str, str, str]]:

@@ -68,6 +68,7 @@ NAV_GROUPS = [
         "bi-gear",
         [
             ("accounts:people", _("People"), "bi-people", "accounts"),
+            ("imports:list", _("CRM import"), "bi-upload", "imports"),
         ],
     ),
 ]
@@ -90,7 +91,17 @@ def _forecast_visible(user) -> bool:
     return can_view_model(user)
 
 
-ITEM_VISIBLE = {"insights:dashboard": _dashboard_visible, "forecast:model": _forecast_visible}
+def _imports_visible(user) -> bool:
+    from presales.imports.permissions import can_import
+
+    return can_import(user)
+
+
+ITEM_VISIBLE = {
+    "insights:dashboard": _dashboard_visible,
+    "forecast:model": _forecast_visible,
+    "imports:list": _imports_visible,
+}
 
 
 def navigation(request):

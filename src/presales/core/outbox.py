@@ -30,8 +30,18 @@ logger = logging.getLogger("presales.outbox")
 
 # Sent messages are kept this long (for tracing), then deleted by the sweep.
 KEEP_SENT = timedelta(days=7)
-# Retry delay after the n-th failed attempt: 2^n seconds, at most this.
+# Retry delay after the n-th failed attempt of a task that failed (eagerly, without a broker):
+# 2^n seconds, at most this. A broker that cannot be reached adds no delay: the sweep stops at its
+# first failure, so that costs one attempt per sweep; the message stays due and keeps its turn, and
+# when the broker is back the next sweep sends every waiting message, in order (not each one when
+# its own back-off ends).
 MAX_BACKOFF = timedelta(minutes=15)
+
+
+def _broker_unreachable(exc: Exception, connection) -> bool:
+    from kombu.exceptions import OperationalError
+
+    return isinstance(exc, (OperationalError, *getattr(connection, "connection_errors", ())))
 
 
 class UnknownTask(ValueError):
@@ -124,10 +134,11 @@ def _deliver(message: OutboxMessage, connection) -> bool:
     except Exception as exc:  # the broker is down, or (eager) the task failed: record, retry later
         message.attempts += 1
         message.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-        message.available_at = now + min(timedelta(seconds=2**message.attempts), MAX_BACKOFF)
+        if not _broker_unreachable(exc, connection):  # (broker down: stays due, keeps its turn)
+            message.available_at = now + min(timedelta(seconds=2**message.attempts), MAX_BACKOFF)
         message.save(update_fields=["attempts", "last_error", "available_at"])
         logger.warning(
-            "outbox: %s #%s not sent (attempt %s, next at %s): %s",
+            "outbox: %s #%s not sent (attempt %s; due again %s): %s",
             message.task_name,
             message.pk,
             message.attempts,

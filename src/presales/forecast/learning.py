@@ -9,14 +9,17 @@ opportunity of the training set. The intercept plus all contributions is the est
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
-from sklearn.compose import ColumnTransformer
-from sklearn.linear_model import LogisticRegression
-from sklearn.metrics import brier_score_loss, roc_auc_score
-from sklearn.pipeline import Pipeline
-from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
 from .features import CATEGORICAL, NUMERIC
+
+# scikit-learn is imported where a model is trained or evaluated, not here: this module is imported
+# by the pages (scoring needs numpy only), and importing scikit-learn takes seconds of CPU, which
+# every web worker would pay on its first request.
+if TYPE_CHECKING:
+    from sklearn.pipeline import Pipeline
 
 HOLDOUT_SHARE = 0.25
 CALIBRATION_BINS = 10
@@ -24,6 +27,11 @@ TOP_FACTORS = 5
 
 
 def make_pipeline() -> Pipeline:
+    from sklearn.compose import ColumnTransformer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import Pipeline
+    from sklearn.preprocessing import OneHotEncoder, StandardScaler
+
     n_cat = len(CATEGORICAL)
     encode = ColumnTransformer(
         [
@@ -146,6 +154,8 @@ def calibration_bins(probabilities, outcomes, bins: int = CALIBRATION_BINS) -> l
 def evaluate(probabilities, outcomes, base_rate: float) -> dict:
     """AUC (None when the holdout holds one class only), Brier score of the model and of the
     constant baseline (the training win rate for everybody), calibration bins."""
+    from sklearn.metrics import brier_score_loss, roc_auc_score
+
     y = np.asarray(outcomes, dtype=int)
     p = np.asarray(probabilities, dtype=float)
     auc = float(roc_auc_score(y, p)) if len(set(y.tolist())) == 2 else None

@@ -75,6 +75,20 @@ class CiteForm(forms.Form):
         self.fields["opportunity"].queryset = Opportunity.objects.visible_to(user).order_by("-created_at")
 
 
+def searchable(q: str) -> str:
+    """A query must hold at least one searchable word: punctuation alone, or only words too common
+    to search (的, 和, the…), would find nothing, so it is refused with the reason."""
+    from . import segment
+
+    if not segment.query_terms(q):
+        raise forms.ValidationError(
+            _("Nothing to search in “%(q)s”: type at least one word (punctuation and words such as 的、和 "
+              "are not searched).") % {"q": q[:20]},
+            code="no_terms",
+        )
+    return q
+
+
 class SearchForm(forms.Form):
     """The search box and its filters, shared by the page and the API (unknown values → field errors)."""
 
@@ -86,6 +100,9 @@ class SearchForm(forms.Form):
     published_from = forms.DateField(label=_("Published from"), required=False, widget=DateInput())
     published_to = forms.DateField(label=_("Published until"), required=False, widget=DateInput())
     page = forms.IntegerField(required=False, min_value=1, max_value=10_000, widget=forms.HiddenInput)
+
+    def clean_q(self):
+        return searchable(self.cleaned_data["q"])
 
     def clean_tag(self):
         tag = (self.cleaned_data.get("tag") or "").strip().lower()
@@ -107,3 +124,25 @@ class SearchForm(forms.Form):
 class GlobalSearchForm(forms.Form):
     q = forms.CharField(label=_("Search"), max_length=MAX_QUERY, strip=True,
                         error_messages={"required": _("Type what you are looking for.")})
+
+    def clean_q(self):
+        return searchable(self.cleaned_data["q"])
+
+
+class OutlineForm(forms.Form):
+    """Draft a solution outline: the opportunity (those the user may write a solution for) and an
+    optional title."""
+
+    opportunity = forms.ModelChoiceField(
+        label=_("Opportunity"), queryset=None,
+        help_text=_("Its requirement items must be confirmed by the customer (需求确认书)."),
+        error_messages={"invalid_choice": _("Choose an open opportunity whose solution you may write.")},
+    )
+    title = forms.CharField(label=_("Title"), max_length=200, required=False,
+                            help_text=_("Optional. By default: the opportunity's name, solution (first draft)."))
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        from presales.solutions.selectors import writable_opportunities
+
+        self.fields["opportunity"].queryset = writable_opportunities(user)

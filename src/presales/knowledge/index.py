@@ -49,6 +49,9 @@ def index_article(article) -> None:
                     f"INSERT INTO {FTS_TABLE} (rowid, title, body) VALUES (%s, %s, %s)", [article.pk, title, body]
                 )
     article.search_tokens = tokens
+    from .similar import corpus_changed
+
+    corpus_changed()
 
 
 def reindex_all(batch: int = 500) -> int:

@@ -1,12 +1,19 @@
 """Ranked Chinese full-text search over the knowledge base, one selector for both databases.
 
-`search(user, query, filters)`: the query is segmented by the same tokenizer as the index
-(segment.query_terms); an article matches when it contains any of the words, ranked so that more
-and rarer words, and words in the title, come first:
-- PostgreSQL: `search_vector @@ (w1 | w2 …)` on the GIN index, ranked by `ts_rank_cd` (title
-  weight A, body weight B);
-- SQLite: the FTS5 table `knowledge_article_fts` (MATCH "w1" OR "w2" …), ranked by `bm25` with the
-  title column weighted 10:1.
+`search(user, query, filters)`: the query is cut into words by the same tokenizer as the index,
+each word standing for its index tokens (segment.query_groups). Two tiers:
+- **every word** (`strict`): an article matches when it has each word, as the word itself or as
+  all of its parts (储能电站 → 储能电站, or 储能 and 电站): (储能电站 | 储能 & 电站) & bms & 告警;
+- **any word** (`loose`): any of the tokens. Used only when the first tier does not fill the first
+  page: then the loose matches follow the strict ones (strict first, each tier by rank), and the
+  count is that of the loose tier (`SearchPage.partial` when no article has every word).
+Requiring every word keeps the candidates few, so counting and ranking them stays fast at 100k
+articles (docs/benchmarks.md: an OR of every token made a query rank a quarter of the corpus).
+Ranked so that more and rarer words, and words in the title, come first:
+- PostgreSQL: `search_vector @@ query` on the GIN index, ranked by `ts_rank` (title weight A,
+  body weight B; `ts_rank_cd`, the cover density, cost about twice as much per ranked row);
+- SQLite: the FTS5 table `knowledge_article_fts`, ranked by `bm25` with the title column weighted
+  10:1.
 The permission scope (`Article.objects.visible_to(user)`), the status and the filters are part of
 the same SQL query, so the count and the pages never include an article the user may not read.
 Snippets are cut from the page's rows only (at most `per_page` bodies), with the query's words
@@ -26,14 +33,14 @@ from urllib.parse import urlencode
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
-from django.db.models import F, FloatField, Q
+from django.db.models import Case, F, FloatField, IntegerField, Q, Value, When
 from django.db.models.expressions import RawSQL
 
 from . import segment
 from .choices import ArticleStatus
 from .index import FTS_TABLE
 from .models import Article
-from .rendering import highlight, plain_text
+from .rendering import highlight, snippet_source
 
 MAX_QUERY = 200
 PER_PAGE = 20
@@ -55,6 +62,7 @@ class SearchPage:
     hits: list[Hit] = field(default_factory=list)
     page: int = 1
     per_page: int = PER_PAGE
+    partial: bool = False  # no article has every word: these have some of them
 
     @property
     def pages(self) -> int:
@@ -85,50 +93,129 @@ def apply_filters(qs, filters: dict):
     return qs
 
 
-def matching(qs, terms: list[str]):
-    """`qs` narrowed to the articles containing any of `terms`, annotated with `rank` (higher is
-    better), ordered by it."""
+def _pg_group(word: str, tokens: list[str]):
+    def term(t):
+        return SearchQuery(t, config="simple", search_type="phrase")
+
+    parts = [t for t in tokens if t != word]
+    if word in tokens and parts:
+        return term(word) | reduce(operator.and_, [term(t) for t in parts])
+    return reduce(operator.and_, [term(t) for t in tokens])
+
+
+def _fts_term(token: str) -> str:
+    quoted = token.replace('"', '""')
+    return f'"{quoted}"'
+
+
+def _fts_group(word: str, tokens: list[str]) -> str:
+    parts = [t for t in tokens if t != word]
+    if word in tokens and parts:
+        return f"({_fts_term(word)} OR ({' AND '.join(_fts_term(t) for t in parts)}))"
+    return f"({' AND '.join(_fts_term(t) for t in tokens)})"
+
+
+def _pg_query(groups, *, strict: bool):
+    if strict:
+        return reduce(operator.and_, [_pg_group(w, tokens) for w, tokens in groups])
+    terms = list(dict.fromkeys(t for _w, tokens in groups for t in tokens))
+    return reduce(operator.or_, [SearchQuery(t, config="simple", search_type="phrase") for t in terms])
+
+
+def _fts_query(groups, *, strict: bool) -> str:
+    if strict:
+        return " AND ".join(_fts_group(w, tokens) for w, tokens in groups)
+    terms = list(dict.fromkeys(t for _w, tokens in groups for t in tokens))
+    return " OR ".join(_fts_term(t) for t in terms)
+
+
+def _fts_ids(match: str) -> RawSQL:
+    return RawSQL(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", [match])
+
+
+def matching(qs, groups: list[tuple[str, list[str]]], *, strict: bool = True, strict_first: bool = False):
+    """`qs` narrowed to the articles matching `groups` (every word when `strict`, else any token),
+    annotated with `rank` (higher is better) and ordered by it; `strict_first` (with a loose match)
+    puts the articles that have every word first."""
     if connection.vendor == "postgresql":
-        query = reduce(operator.or_, [SearchQuery(t, config="simple", search_type="phrase") for t in terms])
-        return (
-            qs.filter(search_vector=query)
-            .annotate(rank=SearchRank(F("search_vector"), query, cover_density=True))
-            .order_by("-rank", "-published_at", "-pk")
-        )
-    match = " OR ".join('"%s"' % t.replace('"', '""') for t in terms)
+        query = _pg_query(groups, strict=strict)
+        qs = qs.filter(search_vector=query).annotate(rank=SearchRank(F("search_vector"), query))
+        if strict_first:
+            whole = _pg_query(groups, strict=True)
+            qs = qs.annotate(tier=Case(When(search_vector=whole, then=Value(0)), default=Value(1),
+                                       output_field=IntegerField()))
+            return qs.order_by("tier", "-rank", "-published_at", "-pk")
+        return qs.order_by("-rank", "-published_at", "-pk")
+    match = _fts_query(groups, strict=strict)
     table = Article._meta.db_table
-    return (
-        qs.filter(pk__in=RawSQL(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", [match]))
-        .annotate(
-            rank=RawSQL(
-                f"(SELECT -bm25({FTS_TABLE}, 10.0, 1.0) FROM {FTS_TABLE} "
-                f"WHERE {FTS_TABLE} MATCH %s AND {FTS_TABLE}.rowid = {table}.id)",
-                [match],
-                output_field=FloatField(),
-            )
+    qs = qs.filter(pk__in=_fts_ids(match)).annotate(
+        rank=RawSQL(
+            f"(SELECT -bm25({FTS_TABLE}, 10.0, 1.0) FROM {FTS_TABLE} "
+            f"WHERE {FTS_TABLE} MATCH %s AND {FTS_TABLE}.rowid = {table}.id)",
+            [match],
+            output_field=FloatField(),
         )
-        .order_by("-rank", "-published_at", "-pk")
     )
+    if strict_first:
+        qs = qs.annotate(tier=Case(When(pk__in=_fts_ids(_fts_query(groups, strict=True)), then=Value(0)),
+                                   default=Value(1), output_field=IntegerField()))
+        return qs.order_by("tier", "-rank", "-published_at", "-pk")
+    return qs.order_by("-rank", "-published_at", "-pk")
+
+
+def _ranked_page(qs, start: int, per_page: int) -> tuple[list[tuple[int, float]], int]:
+    """One page of (id, rank), best first, and the number of matches, in one pass over the
+    matches: the matching query (permission scope, filters and all) ranks narrow rows in a
+    subquery, and the outer query counts them (`COUNT(*) OVER ()`) and keeps the page. Late row
+    lookup: the bodies are read afterwards for the page's rows only — selecting them here would
+    make PostgreSQL decompress the body of every match before the sort keeps 20. A page past the
+    end returns no row, hence no count: then the matches are counted apart."""
+    ordering = [o.lstrip("-") for o in qs.query.order_by]
+    fields = ["pk", "rank", "published_at", *(["tier"] if "tier" in ordering else [])]
+    inner_sql, params = qs.order_by().values(*fields).query.sql_with_params()
+    order = ", ".join(
+        {"tier": "tier ASC", "rank": "rank DESC", "published_at": "published_at DESC", "pk": "pk DESC"}[o]
+        for o in ordering
+    )
+    sql = (f"SELECT pk, rank, COUNT(*) OVER () FROM ({inner_sql}) matches "
+           f"ORDER BY {order} LIMIT %s OFFSET %s")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, per_page, start])
+        rows = cursor.fetchall()
+    if rows:
+        return [(pk, rank) for pk, rank, _total in rows], rows[0][2]
+    return [], (qs.count() if start else 0)
 
 
 def search(user, query: str, filters: dict | None = None, *, page: int = 1, per_page: int = PER_PAGE) -> SearchPage:
-    """Published articles the user may read that match `query`, ranked, one page of them with
-    highlighted snippets, and the total count (both in SQL, permission included)."""
+    """Published articles the user may read that contain every word of `query`, ranked; when they
+    do not fill the first page, followed by those containing some of the words. One page of them
+    with highlighted snippets, and the total count (both in SQL, permission included)."""
     query = (query or "").strip()[:MAX_QUERY]
-    terms = segment.query_terms(query)
+    groups = segment.query_groups(query)
+    terms = list(dict.fromkeys(t for _w, tokens in groups for t in tokens))
     result = SearchPage(query=query, terms=terms, count=0, page=max(1, page), per_page=per_page)
     if not terms:
         return result
-    qs = apply_filters(Article.objects.visible_to(user).filter(status=ArticleStatus.PUBLISHED), filters or {})
-    qs = matching(qs, terms)
-    result.count = qs.count()
+    base = apply_filters(Article.objects.visible_to(user).filter(status=ArticleStatus.PUBLISHED), filters or {})
     start = (result.page - 1) * per_page
-    rows = list(
-        qs.select_related("owner").prefetch_related("tags")
+    ranked, total = _ranked_page(matching(base, groups), start, per_page)
+    loosens = len(groups) > 1 or any(len(tokens) > 1 for _w, tokens in groups)
+    if total < per_page and loosens:
+        strict = total
+        ranked, total = _ranked_page(matching(base, groups, strict=False, strict_first=True), start, per_page)
+        result.partial = strict == 0 and total > 0
+    result.count = total
+    articles = (
+        Article.objects.filter(pk__in=[pk for pk, _rank in ranked]).select_related("owner").prefetch_related("tags")
         .only("pk", "kind", "title", "body", "industry", "product_line", "published_at", "updated_at",
-              "access_level", "status", "owner__display_name", "owner__username")[start : start + per_page]
+              "access_level", "status", "owner__display_name", "owner__username")
+        .in_bulk()
     )
-    result.hits = [Hit(a, float(a.rank or 0), highlight(plain_text(a.body), terms)) for a in rows]
+    result.hits = [
+        Hit(articles[pk], float(rank or 0), highlight(snippet_source(articles[pk].body, terms), terms))
+        for pk, rank in ranked if pk in articles
+    ]
     return result
 
 

@@ -165,3 +165,29 @@ def segmented(text: str) -> str:
 def query_terms(query: str) -> list[str]:
     """The distinct tokens of a query, in order."""
     return list(dict.fromkeys(tokenize(query)))
+
+
+def _is_single_han(word: str) -> bool:
+    return len(word) == 1 and "\u4e00" <= word <= "\u9fff"
+
+
+def query_groups(query: str) -> list[tuple[str, list[str]]]:
+    """The query's words, each with the index tokens that stand for it: the query cut in precise
+    mode (储能电站BMS告警 → 储能电站 / bms / 告警), each word expanded like the index expands text
+    (储能电站 → 储能, 电站, 储能电站): [(word, tokens), …]. A lone Chinese character (率, 云) is
+    left out when the query has other words: alone it would match most of the corpus and say
+    nothing. See search.matching for how the groups are matched."""
+    if not query:
+        return []
+    groups: list[tuple[str, list[str]]] = []
+    seen: set[tuple[str, ...]] = set()
+    for word in get_tokenizer().cut(query):
+        tokens = list(dict.fromkeys(tokenize(word)))
+        key = tuple(tokens)
+        if tokens and key not in seen:
+            seen.add(key)
+            groups.append((word.strip().lower(), tokens))
+    if len(groups) > 1:
+        kept = [g for g in groups if not (len(g[1]) == 1 and _is_single_han(g[1][0]))]
+        groups = kept or groups
+    return groups

@@ -3,7 +3,9 @@ index is written in the same transaction (index.index_article)."""
 
 from __future__ import annotations
 
+import logging
 import re
+from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -12,11 +14,14 @@ from django.utils.translation import gettext as _
 from presales.core.concurrency import apply_changes, check_version, save_fields
 from presales.core.errors import DomainError, PermissionDenied, TransitionRefused
 from presales.core.services import FieldErrors
+from presales.customers.choices import Industry
 
-from . import permissions
+from . import permissions, similar
 from .choices import AccessLevel, ArticleKind, ArticleStatus, EventAction
 from .index import index_article
 from .models import Article, ArticleEvent, Citation, Tag
+
+logger = logging.getLogger(__name__)
 
 MAX_TAGS = 12
 MAX_BODY = 100_000
@@ -76,6 +81,12 @@ def _validate(actor, data: dict, errors: FieldErrors) -> None:
     body = (data.get("body") or "").strip()
     if not title:
         errors.add("title", "required", _("Give the article a title."))
+    elif len(title) > 200:
+        errors.add("title", "too_long", _("At most 200 characters."))
+    if len((data.get("product_line") or "").strip()) > 100:
+        errors.add("product_line", "too_long", _("At most 100 characters."))
+    if (data.get("industry") or "") and data.get("industry") not in Industry.values:
+        errors.add("industry", "invalid_choice", _("Choose a valid industry."))
     if not body:
         errors.add("body", "required", _("Write the article's content."))
     elif len(body) > MAX_BODY:
@@ -117,7 +128,8 @@ def article_create(
     if not permissions.can_create(actor):
         raise PermissionDenied(_("You may not write knowledge articles."))
     data = dict(kind=kind, title=title, body=body, tags=tags, access_level=access_level, customer=customer,
-                opportunity=opportunity, poc=poc, solution=solution, attachments=attachments)
+                opportunity=opportunity, poc=poc, solution=solution, attachments=attachments, industry=industry,
+                product_line=product_line)
     errors = FieldErrors()
     _validate(actor, data, errors)
     errors.raise_if_any()
@@ -147,7 +159,8 @@ def article_update(*, actor, article: Article, expected_version: int | None, **c
     if not permissions.can_edit(actor, article):
         raise PermissionDenied(_("You may not edit this article."))
     check_version(article, expected_version)
-    current = {f: getattr(article, f) for f in ("kind", "title", "body", "access_level", *LINK_FIELDS)}
+    current = {f: getattr(article, f)
+               for f in ("kind", "title", "body", "access_level", "industry", "product_line", *LINK_FIELDS)}
     data = {**current, "tags": [t.name for t in article.tags.all()], **changes}
     errors = FieldErrors()
     _validate(actor, {**data, **{k: v for k, v in changes.items() if k in (*LINK_FIELDS, "attachments")}}, errors)
@@ -191,6 +204,7 @@ def article_publish(*, actor, article: Article, expected_version: int | None = N
     article.retired_at = None
     save_fields(article, ["status", "reviewer", "published_at", "retired_at"])
     _event(article, actor, EventAction.PUBLISHED, from_status=ArticleStatus.DRAFT, to_status=article.status, note=note)
+    similar.corpus_changed()  # matched (or no longer) from now on, in this process at once
     return article
 
 
@@ -211,6 +225,7 @@ def article_retire(*, actor, article: Article, reason: str, expected_version: in
     save_fields(article, ["status", "retired_at"])
     _event(article, actor, EventAction.RETIRED, from_status=ArticleStatus.PUBLISHED, to_status=article.status,
            note=reason)
+    similar.corpus_changed()  # matched (or no longer) from now on, in this process at once
     return article
 
 
@@ -401,3 +416,98 @@ def article_draft_from_solution(*, actor, solution) -> Article:
         opportunity=opportunity,
         solution=solution,
     )
+
+
+# --- solution-outline drafting (outline.py) ---------------------------------------------------------
+
+
+@dataclass
+class OutlineResult:
+    solution: object
+    draft: object  # outline.Draft
+    citations: list
+    warnings: list[str]
+
+
+def _introductions(draft, opportunity, warnings: list[str]) -> None:
+    """Ask the configured language model (if any) for the sections' introductions; on failure keep
+    the offline draft and say so."""
+    from . import llm, outline
+
+    model = llm.writer()
+    if model is None:
+        return
+    sections = [
+        {"code": s.spec.code, "title": s.spec.title, "guidance": s.spec.guidance,
+         "requirements": [outline.requirement_line(r) for r in s.requirements],
+         "sources": [f"{p.source.title} · {p.heading}" if p.heading else p.source.title for p in s.reused]}
+        for s in draft.sections
+    ]
+    try:
+        texts = model.introductions(opportunity=opportunity.name, customer=str(opportunity.customer),
+                                    sections=sections)
+    except llm.ModelUnavailable as exc:
+        logger.warning("outline language model unavailable: %s", exc)
+        warnings.append(_("The language model did not answer: the outline was drafted offline, without "
+                          "introductions."))
+        return
+    from django.conf import settings
+    from django.utils import translation
+
+    for section in draft.sections:
+        section.introduction = texts.get(section.spec.code, "")
+    with translation.override(settings.LANGUAGE_CODE):
+        outline.render(draft)
+
+
+def outline_draft(*, actor, opportunity, title: str = "") -> OutlineResult:
+    """Draft a first solution of the opportunity from its confirmed requirement items, the section
+    catalogue, the matching templates and the similar cases (outline.py): an ordinary draft
+    solution (the three-level review applies unchanged) whose sections list the items they answer
+    and quote the reused passages, each with its source; every reused article records a citation
+    by the solution ("where used"). The rules of a new solution apply (solutions.services)."""
+    from presales.opportunities.models import Opportunity
+    from presales.solutions import permissions as solution_permissions
+    from presales.solutions import services as solution_services
+
+    from . import outline
+
+    if opportunity is None or not Opportunity.objects.visible_to(actor).filter(pk=opportunity.pk).exists():
+        raise DomainError(_("Choose an opportunity you can see."), code="invalid", field="opportunity")
+    opportunity = Opportunity.objects.select_related("customer").get(pk=opportunity.pk)
+    if not solution_permissions.can_create(actor, opportunity) or not permissions.can_create(actor):
+        raise PermissionDenied(
+            _("Only the opportunity's presales people, the team lead or a manager write its solution.")
+        )
+    if opportunity.is_closed:
+        raise DomainError(_("This opportunity is closed: no new solution."), code="opportunity_closed",
+                          field="opportunity")
+    from django.conf import settings
+    from django.utils import translation
+
+    with translation.override(settings.LANGUAGE_CODE):  # the document's language, whoever clicked
+        title = (title or "").strip() or _("%(name)s solution (first draft)") % {"name": opportunity.name}
+    if len(title) > 200:
+        raise DomainError(_("At most 200 characters."), code="too_long", field="title")
+    inputs = outline.gather(user=actor, opportunity=opportunity)
+    draft = outline.draft_from(inputs)
+    warnings: list[str] = []
+    if not inputs.current:
+        warnings.append(_("The requirement set changed after the customer's confirmation of %(date)s: the outline "
+                          "follows the confirmed items; have the changes confirmed.")
+                        % {"date": inputs.confirmation.confirmed_on.strftime("%Y-%m-%d")})
+    _introductions(draft, opportunity, warnings)  # outside the transaction: no lock held while it waits
+    with transaction.atomic():
+        solution = solution_services.solution_create(
+            actor=actor, opportunity=opportunity, title=title, contents=draft.contents()
+        )
+        citations = []
+        for source in draft.sources:
+            sections = "、".join(s.spec.title for s in draft.sections
+                                if any(p.source.article_id == source.article_id for p in s.reused))
+            article = Article.objects.get(pk=source.article_id)
+            citations.append(citation_add(
+                actor=actor, article=article, solution=solution,
+                note=(_("Outline draft: %(sections)s") % {"sections": sections})[:200],
+            ))
+    return OutlineResult(solution=solution, draft=draft, citations=citations, warnings=warnings)

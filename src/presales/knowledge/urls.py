@@ -17,4 +17,5 @@ urlpatterns = [
     path("from/poc/<int:poc_pk>/", views.draft_from_post_mortem, name="from_post_mortem"),
     path("from/solution/<int:solution_pk>/", views.draft_from_solution, name="from_solution"),
     path("similar/<int:opportunity_pk>/", views.similar_cases_panel, name="similar_cases"),
+    path("outline/", views.OutlineDraftView.as_view(), name="draft_outline"),
 ]

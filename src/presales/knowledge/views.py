@@ -14,7 +14,7 @@ from presales.core.views import ScopedDetailView, ScopedListView, ScopedObjectFo
 
 from . import permissions, selectors, services, similar
 from .filtersets import ArticleFilterSet
-from .forms import ArticleForm, CiteForm, GlobalSearchForm, PublishForm, RetireForm, SearchForm
+from .forms import ArticleForm, CiteForm, GlobalSearchForm, OutlineForm, PublishForm, RetireForm, SearchForm
 from .models import Article
 from .search import global_search, search
 
@@ -248,3 +248,52 @@ def similar_cases_panel(request, opportunity_pk):
     matches = similar.similar_cases(opportunity, request.user, limit=5)
     return render(request, "knowledge/partials/similar_cases.html",
                   {"opportunity": opportunity, "matches": matches, "loaded": True})
+
+
+# --- solution-outline drafting ------------------------------------------------------------------------
+
+
+class OutlineDraftView(FormPageMixin, ServiceFormView):
+    """起草方案大纲: choose the opportunity (or come from its page), get a drafted solution."""
+
+    form_class = OutlineForm
+    page_title = _("Draft a solution outline")
+    submit_label = _("Draft the outline")
+    intro = _("A first solution is drafted from the opportunity's confirmed requirement items, the section "
+              "catalogue, the matching solution templates and similar cases; every reused passage cites its "
+              "source article. It is an ordinary draft: edit it, assign the reviewers and submit it.")
+
+    def dispatch(self, request, *args, **kwargs):
+        from presales.solutions import permissions as solution_permissions
+
+        if request.user.is_authenticated and not (
+            solution_permissions.can_create_any(request.user) and permissions.can_create(request.user)
+        ):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def get_back_url(self):
+        from django.urls import reverse
+
+        return reverse("solutions:list")
+
+    def get_initial(self):
+        value = self.request.GET.get("opportunity", "")
+        return {"opportunity": int(value)} if value.isdigit() else {}
+
+    def perform(self, form):
+        result = services.outline_draft(actor=self.request.user, opportunity=form.cleaned_data["opportunity"],
+                                        title=form.cleaned_data.get("title") or "")
+        self.object = result.solution
+        for warning in result.warnings:
+            messages.warning(self.request, warning)
+        self.success_message = _("Outline drafted: %(sections)s sections, %(sources)s knowledge articles cited. "
+                                 "Edit it, assign the reviewers and submit it.") % {
+            "sections": len(result.draft.sections), "sources": len(result.draft.sources)}
+        return result.solution
+
+    def get_success_url(self):
+        return self.object.get_absolute_url()

@@ -124,6 +124,17 @@ class Metric:
     def unit_label(self):
         return MetricUnit(self.unit).label
 
+    @property
+    def source_labels(self) -> list:
+        """The modules the data comes from, by their (translated) names."""
+        labels = []
+        for app_label in self.sources:
+            try:
+                labels.append(apps.get_app_config(app_label).verbose_name)
+            except LookupError:
+                labels.append(app_label)
+        return labels
+
     def is_available(self) -> bool:
         if self.compute_fn is None or self.records_fn is None:
             return False

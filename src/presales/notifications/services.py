@@ -120,6 +120,11 @@ def notify(
         notices.append(notice)
         return
 
+    # One transaction: the notifications, their deliveries and the deliveries' outbox messages are
+    # written together or not at all. A process killed half-way (a Celery worker running a
+    # reminder job) leaves nothing, and the job run again makes them all; otherwise a notification
+    # could stay without its e-mail (its dedup key would stop the re-run from making it again).
+    @transaction.atomic
     def send():
         spec = kind_of(kind)
         with translation.override(settings.LANGUAGE_CODE):

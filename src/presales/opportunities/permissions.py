@@ -85,6 +85,12 @@ def can_override_gate(user) -> bool:
     return is_manager(user)
 
 
+def can_place_stage(user, opportunity) -> bool:
+    """Put an opportunity brought in from a CRM at the stage the CRM reports (see
+    services.opportunity_place): the people who may import it, managers and the team's lead."""
+    return is_manager(user) or _leads_team(user, opportunity)
+
+
 def can_contribute(user, opportunity) -> bool:
     """Write the retrospective and the handover: the people who did the work and who steer it."""
     return (

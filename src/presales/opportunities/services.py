@@ -21,7 +21,7 @@ from presales.core.services import require_text, validate_or_raise
 from . import permissions
 from .choices import CLOSED_STAGES, HANDOVER_STAGES, Stage
 from .models import Handover, Opportunity, Retrospective, StageEvent
-from .workflow import BACK, opportunity_flow
+from .workflow import BACK, STAGE_ORDER, opportunity_flow
 
 OPPORTUNITY_EDITABLE_FIELDS = (
     "name",
@@ -344,6 +344,58 @@ def opportunity_move(
         overridden_reasons=[str(r) for r in unmet] if overridden else [],
     )
     return event
+
+
+@transaction.atomic
+def opportunity_place(*, actor, opportunity: Opportunity, to_stage: str, reason: str) -> StageEvent:
+    """Put an opportunity brought in from another system (a CRM import) at the stage that system
+    reports. Unlike `opportunity_move` it may jump over stages, because the work was done before
+    the opportunity came into this system; the gates of the target stage are still evaluated, and
+    those unmet are recorded on the event as overridden, with the reason (the source), exactly as
+    a manager's override is. It never moves backwards and never moves a closed opportunity (closed
+    is final); a backward change is a move with a reason, by a person, through `opportunity_move`."""
+    from presales.core.workflow import Transition
+
+    reason = require_text(reason, field="reason", message=_("Say where the stage comes from."))
+    locked = _lock(opportunity)
+    if not permissions.can_place_stage(actor, locked):
+        raise PermissionDenied(_("Only a manager or the team lead may set the stage of an imported opportunity."))
+    if to_stage not in Stage.values:
+        raise DomainError(_("Unknown stage."), code="invalid", field="stage")
+    if locked.is_closed:
+        raise DomainError(
+            _("The opportunity is closed (%(stage)s): a closed opportunity does not move.")
+            % {"stage": locked.get_stage_display()},
+            code="closed",
+            field="stage",
+        )
+    if to_stage == locked.stage:
+        raise DomainError(_("The opportunity is already at this stage."), code="unchanged", field="stage")
+    if to_stage not in CLOSED_STAGES and STAGE_ORDER[to_stage] < STAGE_ORDER[locked.stage]:
+        raise DomainError(
+            _("“%(to)s” is before “%(from)s”: an opportunity goes back only by a move with a reason.")
+            % {"to": Stage(to_stage).label, "from": locked.get_stage_display()},
+            code="backwards",
+            field="stage",
+        )
+    placement = Transition(locked.stage, to_stage, action="place", allowed=permissions.can_place_stage)
+    unmet = opportunity_flow.unmet_conditions(locked, placement)
+    from_stage = locked.stage
+    now = timezone.now()
+    changes = {"stage": to_stage, "stage_changed_at": now}
+    if to_stage in CLOSED_STAGES:
+        changes["closed_at"] = now
+    locked._change_reason = reason[:100]
+    save_fields(locked, apply_changes(locked, changes))
+    return StageEvent.objects.create(
+        opportunity=locked,
+        from_stage=from_stage,
+        to_stage=to_stage,
+        actor=actor,
+        reason=reason,
+        overridden=bool(unmet),
+        overridden_reasons=[str(r) for r in unmet],
+    )
 
 
 # --- members --------------------------------------------------------------------------------------

@@ -23,6 +23,21 @@ def solution_list(*, user):
     )
 
 
+def writable_opportunities(user):
+    """The open opportunities the user may write a solution for (the choices of "new solution"
+    and of the outline drafter): all for a manager, else those the user leads, whose team the user
+    leads, or where the user is a member."""
+    from presales.core.permissions import is_manager
+    from presales.opportunities.models import Opportunity
+
+    qs = Opportunity.objects.visible_to(user).open().select_related("customer").order_by("-created_at", "-pk")
+    if not is_manager(user):
+        qs = qs.filter(
+            Q(presales_lead=user) | Q(team_id__in=list(user.led_team_ids)) | Q(members=user)
+        ).distinct()
+    return qs
+
+
 def active_templates():
     return SectionTemplate.objects.filter(active=True).order_by("position", "pk")
 

@@ -200,9 +200,18 @@ def template_update(
 
 @transaction.atomic
 def solution_create(
-    *, actor, opportunity, title: str, author=None, reviewer_1=None, reviewer_2=None, reviewer_3=None
+    *,
+    actor,
+    opportunity,
+    title: str,
+    author=None,
+    reviewer_1=None,
+    reviewer_2=None,
+    reviewer_3=None,
+    contents: dict[str, str] | None = None,
 ) -> Solution:
-    """A new solution of an open opportunity, with an empty section for every active catalogue entry.
+    """A new solution of an open opportunity, with a section for every active catalogue entry,
+    empty, or prefilled from `contents` ({section code: text}; the outline drafter's first draft).
     The first solution of an opportunity is its current one."""
     from presales.opportunities.models import Opportunity
 
@@ -224,6 +233,9 @@ def solution_create(
     title = (title or "").strip()
     if not title:
         errors["title"] = [_("Give the solution a title.")]
+    contents = {code: (text or "").replace("\r\n", "\n").strip() for code, text in (contents or {}).items()}
+    if any(len(text) > MAX_CONTENT for text in contents.values()):
+        errors["contents"] = [_("A section holds at most %(n)s characters.") % {"n": MAX_CONTENT}]
     if errors:
         raise DomainError(next(iter(errors.values()))[0], code="invalid", errors=errors)
     reviewers = {"reviewer_1": reviewer_1, "reviewer_2": reviewer_2, "reviewer_3": reviewer_3}
@@ -242,7 +254,14 @@ def solution_create(
     validate_or_raise(solution)
     _create(solution, actor=actor)
     SolutionSection.objects.bulk_create(
-        SolutionSection(solution=solution, template=t, created_by=actor) for t in selectors.active_templates()
+        SolutionSection(
+            solution=solution,
+            template=t,
+            created_by=actor,
+            content=contents.get(t.code, ""),
+            updated_by=actor if contents.get(t.code) else None,
+        )
+        for t in selectors.active_templates()
     )
     _refresh_completeness(solution)
     return solution

@@ -66,17 +66,7 @@ class SolutionFormView(FormPageMixin, ScopedObjectFormView):
 
 
 def _opportunities_for(user):
-    from django.db.models import Q
-
-    from presales.core.permissions import is_manager
-    from presales.opportunities.models import Opportunity
-
-    qs = Opportunity.objects.visible_to(user).open().select_related("customer").order_by("-created_at", "-pk")
-    if not is_manager(user):
-        qs = qs.filter(
-            Q(presales_lead=user) | Q(team_id__in=list(user.led_team_ids)) | Q(members=user)
-        ).distinct()
-    return qs
+    return selectors.writable_opportunities(user)
 
 
 # --- list, create, detail ------------------------------------------------------------------------

@@ -64,7 +64,25 @@ class CycleParticipantSerializer(serializers.Serializer):
     supervisor = serializers.IntegerField(required=False, allow_null=True)
 
 
+# What an employee does not see of their own appraisal before it is published (the scores and the
+# supervisor's comment): in the answer, but null. One shape for every caller, as the schema says.
+SCORE_FIELDS = (
+    "supervisor_comment",
+    "weighted_total",
+    "adjustment",
+    "final_score",
+    "grade",
+    "bonus_coefficient",
+    "computed_at",
+    "published_at",
+    "acknowledged_at",
+)
+
+
 class AppraisalSerializer(serializers.ModelSerializer):
+    """An appraisal. The fields of SCORE_FIELDS are null for a caller who may not see the scores
+    yet (`AppraisalSummarySerializer`)."""
+
     employee_name = serializers.CharField(source="employee.__str__", read_only=True)
     cycle_name = serializers.CharField(source="cycle.name", read_only=True)
     status = serializers.ChoiceField(choices=Step.choices, read_only=True)
@@ -82,42 +100,23 @@ class AppraisalSerializer(serializers.ModelSerializer):
             "supervisor",
             "status",
             "self_summary",
-            "supervisor_comment",
-            "weighted_total",
-            "adjustment",
-            "final_score",
-            "grade",
-            "bonus_coefficient",
-            "computed_at",
-            "published_at",
-            "acknowledged_at",
+            *SCORE_FIELDS,
             "version",
             "created_at",
             "updated_at",
         ]
         read_only_fields = fields
+        extra_kwargs = {name: {"allow_null": True} for name in SCORE_FIELDS}
 
 
 class AppraisalSummarySerializer(AppraisalSerializer):
-    """An appraisal without its scores (the employee's own, before publication)."""
+    """An appraisal with its scores withheld (null): the employee's own, before publication."""
 
-    class Meta(AppraisalSerializer.Meta):
-        fields = [
-            "id",
-            "cycle",
-            "cycle_name",
-            "employee",
-            "employee_name",
-            "team",
-            "scheme",
-            "supervisor",
-            "status",
-            "self_summary",
-            "version",
-            "created_at",
-            "updated_at",
-        ]
-        read_only_fields = fields
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        for name in SCORE_FIELDS:
+            data[name] = None
+        return data
 
 
 class AppraisalIndicatorScoreSerializer(serializers.ModelSerializer):

@@ -1,3 +1,4 @@
+from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
 from presales.accounts.models import Team
@@ -104,6 +105,9 @@ class PipelineStageSerializer(serializers.Serializer):
     expected_wins = serializers.FloatField()
 
 
+# One object answered by a viewset's `list` route (not a page of them): `many=False` keeps the
+# schema generator from documenting it as an array.
+@extend_schema_serializer(many=False)
 class PipelineSerializer(serializers.Serializer):
     model_version = serializers.IntegerField(allow_null=True)
     stages = PipelineStageSerializer(many=True)
@@ -138,6 +142,7 @@ class OverallSerializer(serializers.Serializer):
     won_amount = serializers.DecimalField(max_digits=18, decimal_places=2)
 
 
+@extend_schema_serializer(many=False)  # see PipelineSerializer
 class TraitsSerializer(serializers.Serializer):
     overall = OverallSerializer()
     traits = TraitSerializer(many=True)

@@ -126,6 +126,8 @@ class SearchResultSerializer(serializers.Serializer):
     query = serializers.CharField()
     terms = serializers.ListField(child=serializers.CharField())
     count = serializers.IntegerField()
+    partial = serializers.BooleanField(
+        help_text="True when no article contains every word: the results contain some of them.")
     page = serializers.IntegerField()
     pages = serializers.IntegerField()
     results = SearchHitSerializer(many=True, source="hits")
@@ -138,3 +140,51 @@ class SimilarCaseSerializer(serializers.Serializer):
     industry = serializers.CharField(source="article.industry")
     score = serializers.FloatField()
     terms = serializers.ListField(child=serializers.CharField(), help_text="The matched words (the reason).")
+
+
+# --- solution-outline drafting ------------------------------------------------------------------------
+
+
+class OutlineRequestSerializer(serializers.Serializer):
+    opportunity = serializers.PrimaryKeyRelatedField(queryset=Opportunity.objects.none())
+    title = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        user = request.user if request is not None else None
+        self.fields["opportunity"].queryset = Opportunity.objects.visible_to(user)
+
+
+class OutlinePassageSerializer(serializers.Serializer):
+    article = serializers.IntegerField(source="source.article_id")
+    article_title = serializers.CharField(source="source.title")
+    heading = serializers.CharField()
+    text = serializers.CharField()
+
+
+class OutlineSectionSerializer(serializers.Serializer):
+    code = serializers.CharField(source="spec.code")
+    title = serializers.CharField(source="spec.title")
+    required = serializers.BooleanField(source="spec.required")
+    requirements = serializers.SerializerMethodField(help_text="The codes (REQ-001…) of the items it answers.")
+    passages = OutlinePassageSerializer(many=True, source="reused")
+    content = serializers.CharField()
+
+    def get_requirements(self, section) -> list[str]:
+        return [r.code for r in section.requirements]
+
+
+class OutlineResultSerializer(serializers.Serializer):
+    solution = serializers.SerializerMethodField()
+    sections = OutlineSectionSerializer(many=True, source="draft.sections")
+    sources = serializers.SerializerMethodField(help_text="The cited articles.")
+    warnings = serializers.ListField(child=serializers.CharField())
+
+    def get_solution(self, result) -> dict:
+        from presales.solutions.api.serializers import SolutionSerializer
+
+        return SolutionSerializer(result.solution, context=self.context).data
+
+    def get_sources(self, result) -> list[dict]:
+        return [{"id": s.article_id, "title": s.title, "kind": s.kind} for s in result.draft.sources]

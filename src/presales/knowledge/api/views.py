@@ -6,8 +6,9 @@ from rest_framework import exceptions
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from presales.core.api import WritableScopedViewSet, expected_version
+from presales.core.api import ScopedViewSet, WritableScopedViewSet, expected_version
 from presales.core.errors import PermissionDenied
+from presales.solutions.models import Solution
 
 from .. import permissions, services, similar
 from ..filtersets import ArticleFilterSet
@@ -20,6 +21,8 @@ from .serializers import (
     ArticleWriteSerializer,
     CitationSerializer,
     CiteSerializer,
+    OutlineRequestSerializer,
+    OutlineResultSerializer,
     PublishSerializer,
     RetireSerializer,
     SearchResultSerializer,
@@ -151,3 +154,29 @@ class ArticleViewSet(WritableScopedViewSet):
         opportunity = get_object_or_404(Opportunity.objects.visible_to(request.user), pk=int(raw))
         matches = similar.similar_cases(opportunity, request.user, limit=int(raw_limit))
         return Response(SimilarCaseSerializer(matches, many=True).data)
+
+
+class OutlineViewSet(ScopedViewSet):
+    """Solution-outline drafting: POST an opportunity (and optionally a title) to draft its first
+    solution from the confirmed requirement items, the section catalogue, matching templates and
+    similar cases. The answer is the new draft solution (an ordinary one: the three-level review
+    applies), its sections with the items they answer and the passages they reuse (each with its
+    source article), the cited articles and any warnings. 400 on the field at fault (e.g. no
+    confirmed requirements: `opportunity`; an unknown field), 403 when the caller may not write
+    its solution."""
+
+    model = Solution
+    serializer_class = OutlineRequestSerializer
+    http_method_names = ["post", "options"]
+
+    @extend_schema(request=OutlineRequestSerializer, responses={201: OutlineResultSerializer, **REFUSALS})
+    def create(self, request):
+        from presales.solutions import permissions as solution_permissions
+
+        if not (solution_permissions.can_create_any(request.user) and permissions.can_create(request.user)):
+            raise PermissionDenied(_("Only the opportunity's presales people, the team lead or a manager write its "
+                                     "solution."))
+        serializer = self.get_serializer(data=request.data)  # unknown fields → 400 (ScopedViewSet)
+        serializer.is_valid(raise_exception=True)
+        result = services.outline_draft(actor=request.user, **serializer.validated_data)
+        return Response(OutlineResultSerializer(result, context=self.get_serializer_context()).data, status=201)
