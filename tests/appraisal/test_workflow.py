@@ -368,3 +368,26 @@ def test_annual_cycle_needs_a_published_quarter(committee):
     )
     with pytest.raises(TransitionRefused):
         services.cycle_open(actor=committee, cycle=annual)
+
+
+def test_recompute_later_computes_once_at_publication_and_at_the_end(cast, committee, cycle):
+    """Inside services.recompute_later() the scores wait: computed together when a result is
+    published and when the block ends, and the same as when computed after every step."""
+    first, second = cycle.appraisals.order_by("pk")[:2]
+    with services.recompute_later():
+        first = to_committee(first, cast, committee=committee, self_value=5, supervisor_value=3)
+        second = to_committee(second, cast, committee=committee, self_value=4, supervisor_value=4)
+        assert Appraisal.objects.get(pk=first.pk).final_score is None  # not computed yet
+        assert not IndicatorScore.objects.filter(appraisal__in=[first, second]).exists()
+        first = submit(first, committee, Step.PUBLISHED)  # publishing needs the scores: both computed
+        assert first.final_score is not None and first.grade
+        assert Appraisal.objects.get(pk=second.pk).final_score is not None
+        services.adjustment_add(actor=committee, appraisal=second, points="2", reason="跨部门协作表现突出")
+        assert Appraisal.objects.get(pk=second.pk).adjustment == D("0.00")  # waits for the end
+    second.refresh_from_db()
+    assert second.adjustment == D("2.00")
+    batched = {s.code: (s.value, s.normalized) for s in second.scores.all()}
+    services.adjustment_add(actor=committee, appraisal=second, points="1", reason="复核")  # computed at once
+    second.refresh_from_db()
+    assert second.adjustment == D("3.00")
+    assert {s.code: (s.value, s.normalized) for s in second.scores.all()} == batched

@@ -1,3 +1,5 @@
+import random
+
 import pytest
 from django.core import mail
 from django.urls import reverse
@@ -30,6 +32,37 @@ def test_nothing_sent_when_the_transaction_rolls_back(cast, django_capture_on_co
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         notify(recipients=[cast.engineer_a], kind="x", title="t")
     assert len(callbacks) == 1 and not Notification.objects.exists()  # queued, not written
+
+
+def test_collected_notices_are_kept_not_sent(cast, django_capture_on_commit_callbacks):
+    """Inside collected() (the demo company's builder) notify writes and sends nothing: it keeps
+    the notice, its text as data, for the caller to write the inboxes itself."""
+    from presales.notifications import demo
+    from presales.notifications.services import collected
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks, collected() as notices:
+        notify(recipients=[cast.engineer_a, cast.lead_a, cast.engineer_a], kind="support.overdue",
+               title=overdue_title(), url="/support/7/", dedup_key="overdue:7")
+        notify(recipients=[cast.nobody], kind="talent.promotion",
+               title=gettext_lazy("Your promotion was recorded"))
+    assert not callbacks and not Notification.objects.exists() and not mail.outbox
+    assert [n.kind for n in notices] == ["support.overdue", "talent.promotion"]
+    assert notices[0].recipient_ids == (cast.engineer_a.pk, cast.lead_a.pk)
+    assert notices[0].params["title"]["msgid"] == "Support request overdue: %(number)s %(title)s"
+    # written as inboxes: one row per recipient, in-app only, nothing e-mailed
+    counts = demo.build_inbox(random.Random(1), notices)
+    assert counts == {"announced": 3, "in inboxes": 3}
+    assert set(Notification.objects.values_list("recipient_id", "kind", "group_key")) == {
+        (cast.engineer_a.pk, "support.overdue", "url:/support/7/"),
+        (cast.lead_a.pk, "support.overdue", "url:/support/7/"),
+        (cast.nobody.pk, "talent.promotion", ""),
+    }
+    assert Notification.objects.filter(read_at__isnull=True).count() == 3  # each the newest of its inbox
+    assert not Delivery.objects.exists() and not mail.outbox
+    # outside the block, sent as usual
+    with django_capture_on_commit_callbacks(execute=True):
+        notify(recipients=[cast.engineer_a], kind="support.overdue", title="请求已超时", dedup_key="overdue:8")
+    assert Notification.objects.filter(dedup_key="overdue:8").exists() and len(mail.outbox) == 1
 
 
 def overdue_title(number="ZC-2026-00007"):

@@ -141,6 +141,33 @@ def test_a_poc_drives_the_progress_while_it_runs(cast):
 
 
 @pytest.mark.django_db
+def test_deferred_refreshes_once_at_the_end_of_the_block(cast):
+    """progress.deferred(): the signals only note the opportunities; the block's end refreshes them
+    (a builder writing many artefacts of the same opportunities refreshes each once)."""
+    opportunity = make_opportunity(cast)
+    assert Opportunity.objects.get(pk=opportunity.pk).progress == Progress.DEMONSTRATING
+    with progress.deferred():
+        poc = make_poc(cast, opportunity=opportunity)
+        assert Opportunity.objects.get(pk=opportunity.pk).progress == Progress.DEMONSTRATING  # not yet
+        with progress.deferred():  # nested: refreshed at the outermost end
+            Opportunity.objects.get(pk=opportunity.pk).save()
+        assert Opportunity.objects.get(pk=opportunity.pk).progress == Progress.DEMONSTRATING
+    assert Opportunity.objects.get(pk=opportunity.pk).progress == Progress.VALIDATING
+    poc.delete()  # and outside a block, at once again
+    assert Opportunity.objects.get(pk=opportunity.pk).progress == Progress.DEMONSTRATING
+
+
+@pytest.mark.django_db
+def test_deferred_refreshes_nothing_after_an_error(cast):
+    opportunity = make_opportunity(cast)
+    with pytest.raises(RuntimeError), progress.deferred():
+        Opportunity.objects.filter(pk=opportunity.pk).update(progress=Progress.WON)
+        progress.refresh([opportunity.pk])
+        raise RuntimeError
+    assert Opportunity.objects.get(pk=opportunity.pk).progress == Progress.WON  # the caller rolls back
+
+
+@pytest.mark.django_db
 def test_refresh_command_repairs_every_row(cast):
     customer = CustomerFactory(presales_owner=cast.engineer_a, sales_owner=cast.sales_a)
     rows = [OpportunityFactory(customer=customer, stage=stage) for stage in Stage.values]
