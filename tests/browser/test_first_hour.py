@@ -33,7 +33,8 @@ LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z'-]{2,}")
 def _english_left(text: str, usernames: set[str]) -> list[str]:
     text = re.sub(r"\S+@\S+", " ", text)  # e-mail addresses are data
     words = {w for w in LATIN_WORD.findall(text) if w not in usernames}
-    return sorted(w for w in words if w.lower() not in ALLOWED and not w.isupper())
+    # A word with two capitals or more (POC, AIOps, eVTOL) is an abbreviation or a product term.
+    return sorted(w for w in words if w.lower() not in ALLOWED and sum(c.isupper() for c in w) < 2)
 
 
 def _login(page, base, username):
