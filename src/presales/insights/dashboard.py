@@ -415,20 +415,30 @@ def _win_sums(scope: Scope, key: str) -> dict:
 
 
 def _win_entry(scope: Scope, label: str, won: int, lost: int, **params) -> dict:
+    """One row of a win-rate table; its won and lost figures link to the opportunities list with
+    the period, the team and the row's own filter (`params`). The links' common part is encoded
+    once per page (a row per engineer: a few hundred links)."""
     from presales.opportunities.choices import Stage
 
-    base = {"closed_since": _iso(scope.start), "closed_until": _iso(scope.end), **scope.team_params(), **params}
     linked = all(v not in (None, "") for v in params.values())
+    urls = {"won": "", "lost": ""}
+    if linked:
+        prefixes = scope.memo.get("win:links")
+        if prefixes is None:
+            base = {"closed_since": _iso(scope.start), "closed_until": _iso(scope.end), **scope.team_params()}
+            prefixes = scope.memo["win:links"] = {
+                "won": link("opportunities:list", stage=Stage.WON, **base),
+                "lost": link("opportunities:list", stage=Stage.LOST, **base),
+            }
+        tail = urlencode(params)
+        urls = {k: f"{prefix}&{tail}" if tail else prefix for k, prefix in prefixes.items()}
     return {
         "label": label,
         "won": won,
         "lost": lost,
         "decided": won + lost,
         "rate": _percent(won, won + lost),
-        "urls": {
-            "won": link("opportunities:list", stage=Stage.WON, **base) if linked else "",
-            "lost": link("opportunities:list", stage=Stage.LOST, **base) if linked else "",
-        },
+        "urls": urls,
     }
 
 
