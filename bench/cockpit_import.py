@@ -37,6 +37,19 @@ ROOT = Path(__file__).resolve().parents[1]
 VARIANTS = [("default period", ""), ("one team", "team"), ("last 12 months", "year")]
 
 
+def backend_cpu_ms(connection) -> float | None:
+    """CPU time (user + system) used so far by this connection's PostgreSQL backend, from
+    /proc (the server runs on this machine); None where it cannot be read."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            pid = cursor.fetchone()[0]
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) * 1000 / os.sysconf("SC_CLK_TCK")
+    except Exception:  # noqa: BLE001 - another host or no /proc: the figure is left out
+        return None
+
+
 def p95(samples: list[float]) -> float:
     ordered = sorted(samples)
     return ordered[max(0, math.ceil(0.95 * len(ordered)) - 1)]
@@ -108,21 +121,28 @@ def worker(args) -> dict:
         with CaptureQueriesContext(connection) as ctx:
             client.get(url)
         queries = len(ctx.captured_queries)  # now: the next request clears the log
-        samples = []
+        samples, cpu = [], []
+        db_before = backend_cpu_ms(connection)
         for _ in range(args.repeat):
-            t = time.perf_counter()
+            t, c = time.perf_counter(), time.process_time()
             response = client.get(url)
             samples.append((time.perf_counter() - t) * 1000)
+            cpu.append((time.process_time() - c) * 1000)
             assert response.status_code == 200
+        db_after = backend_cpu_ms(connection)
+        db_cpu = (db_after - db_before) / args.repeat if db_before is not None and db_after is not None else None
         rows.append({"variant": label, "url": url, "median": statistics.median(samples), "p95": p95(samples),
-                     "queries": queries})
+                     "cpu_median": statistics.median(cpu), "db_cpu_mean": db_cpu, "queries": queries,
+                     "load": os.getloadavg()[0]})
     out["dashboard"] = rows
     if size in args.import_sizes and args.import_rows:
-        out["import"] = import_benchmark(manager, rows=args.import_rows)
+        out["import"] = import_benchmark(manager, rows=args.import_rows, tag=args.tag)
     return out
 
 
-def import_benchmark(manager, *, rows: int) -> list[dict]:
+def import_benchmark(manager, *, rows: int, tag: str = "") -> list[dict]:
+    """`tag` makes the CRM ids and names new, so that a kept database (--reuse) imports again
+    (creates) instead of finding the records of an earlier run."""
     import csv
     import io
 
@@ -145,31 +165,33 @@ def import_benchmark(manager, *, rows: int) -> list[dict]:
                                          content=content)
         services.import_job_map(actor=manager, job=job, columns=job.columns, background=False)
         result = []
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         services.run_job(job.pk)
-        dry = time.perf_counter() - t
+        dry, dry_cpu = time.perf_counter() - t, time.process_time() - c
         job.refresh_from_db()
         assert job.rows_failed == 0, (kind, job.rows.filter(outcome="error").first().errors)
         if dry_run_too:
-            result.append({"what": f"{kind}, dry run", "rows": job.total_rows, "seconds": dry})
+            result.append({"what": f"{kind}, dry run", "rows": job.total_rows, "seconds": dry, "cpu": dry_cpu,
+                           "load": os.getloadavg()[0]})
         services.import_job_confirm(actor=manager, job=job, mode="all", background=False)
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         services.run_job(job.pk)
-        seconds = time.perf_counter() - t
+        seconds, cpu = time.perf_counter() - t, time.process_time() - c
         job.refresh_from_db()
         assert job.status == "imported" and job.rows_created == job.total_rows, job.message
-        result.append({"what": f"{kind}, import", "rows": job.total_rows, "seconds": seconds})
+        result.append({"what": f"{kind}, import", "rows": job.total_rows, "seconds": seconds, "cpu": cpu,
+                       "load": os.getloadavg()[0]})
         return result
 
     out = []
-    customers = [(f"B{i:06d}", f"CRM基准客户{i:06d}有限公司", "制造业", "华东", sales.username, engineer.username)
+    customers = [(f"B{tag}{i:06d}", f"CRM基准客户{tag}{i:06d}有限公司", "制造业", "华东", sales.username, engineer.username)
                  for i in range(rows)]
     out += timed("customers", csv_of(["客户编号", "客户名称", "行业", "区域", "负责人", "售前负责人"], customers),
                  dry_run_too=True)
-    contacts = [(f"P{i:06d}", f"B{i % rows:06d}", f"联系人{i}", "技术对接人", f"139{i:08d}") for i in range(rows)]
+    contacts = [(f"P{tag}{i:06d}", f"B{tag}{i % rows:06d}", f"联系人{i}", "技术对接人", f"139{i:08d}") for i in range(rows)]
     out += timed("contacts", csv_of(["联系人ID", "客户编号", "姓名", "角色", "手机"], contacts), dry_run_too=False)
     stages = ["初步接洽", "需求确认", "方案报价", "谈判审核", "赢单", "输单"]
-    opportunities = [(f"O{i:06d}", f"基准商机{i}", f"B{i % rows:06d}", stages[i % len(stages)], "50万",
+    opportunities = [(f"O{tag}{i:06d}", f"基准商机{tag}{i}", f"B{tag}{i % rows:06d}", stages[i % len(stages)], "50万",
                       "2027-06-30", sales.username, engineer.username) for i in range(rows // 5)]
     out += timed(
         "opportunities",
@@ -204,20 +226,24 @@ def report(runs: list[dict], repeat: int) -> str:
         f"{os.cpu_count()} cores, load average at the end {load}. In-process requests as a presales manager, "
         f"2 warm-ups then {repeat} timed requests per row.",
         "",
-        "| opportunities | dashboard | median ms | p95 ms | queries |",
-        "|---:|---|---:|---:|---:|",
+        "| opportunities | dashboard | median ms | p95 ms | median CPU ms | PostgreSQL CPU ms (mean) | queries | load (1 min) |",
+        "|---:|---|---:|---:|---:|---:|---:|---:|",
     ]
     for run in runs:
         for row in run["dashboard"]:
-            lines.append(f"| {run['size']:,} | {row['variant']} | {row['median']:.1f} | {row['p95']:.1f} | {row['queries']} |")
+            lines.append(f"| {run['size']:,} | {row['variant']} | {row['median']:.1f} | {row['p95']:.1f} | "
+                         f"{row.get('cpu_median', 0):.1f} | "
+                         f"{'%.1f' % row['db_cpu_mean'] if row.get('db_cpu_mean') is not None else '—'} | "
+                         f"{row['queries']} | {row.get('load', 0):.1f} |")
     lines += ["", "Data: " + "; ".join(
         f"{run['size']:,}: " + ", ".join(f"{v:,} {k}" for k, v in run["data"].items()) for run in runs) + ".", ""]
     imports = [(run["size"], row) for run in runs for row in run.get("import", [])]
     if imports:
-        lines += ["| data set | CRM import | rows | seconds | rows/s |", "|---:|---|---:|---:|---:|"]
+        lines += ["| data set | CRM import | rows | seconds | CPU s | rows/s | load (1 min) |",
+                  "|---:|---|---:|---:|---:|---:|---:|"]
         for size, row in imports:
             lines.append(f"| {size:,} opportunities | {row['what']} | {row['rows']:,} | {row['seconds']:.1f} | "
-                         f"{row['rows'] / row['seconds']:.0f} |")
+                         f"{row.get('cpu', 0):.1f} | {row['rows'] / row['seconds']:.0f} | {row.get('load', 0):.1f} |")
         lines.append("")
     return "\n".join(lines)
 
@@ -229,6 +255,7 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=30)
     parser.add_argument("--import-sizes", default="1000,100000", help="sizes at which the import is measured")
     parser.add_argument("--import-rows", type=int, default=10_000)
+    parser.add_argument("--tag", default="", help="prefix of the imported CRM ids and names (a rerun on --reuse)")
     parser.add_argument("--keep", action="store_true", help="keep the databases (crm_bench_<size>)")
     parser.add_argument("--reuse", action="store_true", help="reuse kept databases")
     parser.add_argument("--output", default="")
@@ -253,7 +280,8 @@ def main() -> int:
         try:
             subprocess.run(
                 [sys.executable, __file__, "--worker", "--size", str(size), "--repeat", str(args.repeat),
-                 "--import-sizes", ",".join(map(str, args.import_sizes)), "--import-rows", str(args.import_rows),
+                 "--import-sizes", ",".join(map(str, args.import_sizes)) or "0", "--import-rows", str(args.import_rows),
+                 "--tag", args.tag,
                  "--result-file", str(result_file)],
                 check=True, env={**os.environ, "DATABASE_URL": f"{base}/{name}"},
             )

@@ -114,3 +114,27 @@ def test_traits_endpoint(client, cast, trained_small):
     early = {v["value"]: v for v in data["traits"][3]["values"]}
     assert early[True]["win_rate"] > early[False]["win_rate"]  # the generator favours early involvement
     assert early[True]["lift"] > 1 > early[False]["lift"]
+
+
+def test_the_dashboard_pipeline_shows_the_weighted_amounts(cast, trained_small):
+    """The manager dashboard's pipeline panel reads its counts, amounts and weighted amounts from
+    `weighted_pipeline` (one source for both pages)."""
+    from django.utils import timezone
+
+    from presales.insights import dashboard
+
+    Opportunity.objects.filter(pk__in=[cast.open_a.pk, cast.open_b.pk]).update(estimated_amount=Decimal("1000000"))
+    p = {x.opportunity_id: x.probability for x in Prediction.objects.current()}
+    today = timezone.localdate()
+    for team in (None, cast.team_a):
+        scope = dashboard.Scope(user=cast.manager, start=today, end=today, team=team)
+        panel = dashboard.pipeline(scope)
+        expected = {s["stage"]: s for s in weighted_pipeline(cast.manager, team=team)["stages"]}
+        assert panel["weighted"] is True
+        for row in panel["rows"]:
+            assert (row["count"], row["amount"], row["weighted"]) == (
+                expected[row["stage"]]["count"], expected[row["stage"]]["amount"],
+                expected[row["stage"]]["weighted_amount"])
+    bid = next(r for r in dashboard.pipeline(dashboard.Scope(user=cast.manager, start=today, end=today, team=None))["rows"]
+               if r["stage"] == "bid")
+    assert bid["weighted"] == Decimal(1000000 * p[cast.open_a.pk]).quantize(Decimal("0.01"))

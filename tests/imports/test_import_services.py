@@ -378,6 +378,13 @@ def test_opportunities_are_placed_at_their_crm_stage_and_moved_only_forward(cast
         and f"#{job.pk}" in event.reason
         and event.actor == cast.manager
     )
+    # The progress status, derived once per chunk of rows (not after each saved row), is the
+    # one derived from the imported records; a closed stage is its outcome.
+    from presales.opportunities import progress
+
+    stored = dict(Opportunity.objects.values_list("pk", "progress"))
+    assert stored == progress.derive(stored) and stored[won.pk] == "won"
+    assert stored[mes.pk] == progress.derive([mes.pk])[mes.pk] != "not_started"
 
     before = business_snapshot()
     again = run_file(cast.manager, "opportunities", content, name="商机.csv")

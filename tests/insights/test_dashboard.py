@@ -304,3 +304,78 @@ def test_workload_counts_match_support_requests(cast, company):
     rows = {r["engineer"]: r for r in dashboard.workload(scope)["rows"]}
     assert rows["张工"]["open_requests"] == SupportRequest.objects.filter(
         assignee=cast.engineer_a, status__in=["new", "assigned", "in_progress"]).count()
+
+
+def _add_company_data(cast, n: int, *, now, engineers=()) -> None:
+    """`n` more opportunities of team A and team B, spread over the stages, engineers, industries
+    and the period, each with a stage event; a POC for every 4th, a support request for every
+    4th, a bid due for every 10th, closed ones for the win rates. Rows are written in bulk where
+    no service rule is at stake (the figures are counted from the rows, whatever wrote them)."""
+    from presales.opportunities.models import Opportunity, StageEvent
+    from presales.poc.models import Poc
+    from tests.factories.opportunities import OpportunityFactory
+
+    customers = [
+        CustomerFactory(presales_owner=cast.engineer_a2, sales_owner=cast.sales_a, industry="power"),
+        CustomerFactory(presales_owner=cast.engineer_b, sales_owner=cast.sales_a, industry="energy_storage"),
+    ]
+    stages = [Stage.LEAD, Stage.DISCOVERY, Stage.SOLUTION, Stage.BID, Stage.WON, Stage.LOST]
+    leads = [cast.engineer_a2, cast.engineer_a, cast.engineer_b, *engineers, None]
+    built = []
+    for i in range(n):
+        stage = stages[i % len(stages)]
+        customer = customers[i % 2]
+        built.append(OpportunityFactory.build(
+            customer=customer, presales_lead=leads[i % len(leads)], stage=stage, industry=customer.industry,
+            estimated_amount=Decimal(10 + i), closed_at=now - (i % 20) * D if stage in (Stage.WON, Stage.LOST) else None,
+            presales_assigned_at=now - (i % 5) * D if leads[i % len(leads)] else None,
+        ))
+    created = Opportunity.objects.bulk_create(built)
+    Opportunity.objects.filter(pk__in=[o.pk for o in created[::3]]).update(created_at=now - 10 * D)
+    StageEvent.objects.bulk_create(
+        StageEvent(opportunity=o, from_stage="", to_stage=o.stage, actor=cast.engineer_a) for o in created
+    )
+    Poc.objects.bulk_create(
+        Poc(number=f"POC-Q-{o.pk}", opportunity=o, customer=o.customer, title="BMS响应时间验证", our_company="我司",
+            status=PocStatus.RUNNING if i % 2 else PocStatus.PASSED, started_at=now - D)
+        for i, o in enumerate(created[::4])
+    )
+    for i, o in enumerate(created[1::4]):
+        request_row(o.customer, leads[i % (len(leads) - 1)], now=now, submitted_ago=(i % 30) * D + H,
+                    response_after=(i % 3) * 8 * H or None, status="in_progress")
+    for o in created[::10]:
+        if o.stage in (Stage.WON, Stage.LOST):
+            continue
+        lead = cast.engineer_a2 if o.customer == customers[0] else cast.engineer_b
+        Opportunity.objects.filter(pk=o.pk).update(presales_lead=lead)
+        o.presales_lead = lead
+        make_bid(cast, opportunity=o, actor=cast.manager, deadline=now + 3 * D, business_owner=lead,
+                 technical_owner=lead)
+
+
+@pytest.mark.parametrize("team", [False, True])
+def test_query_count_is_the_same_for_20_and_200_opportunities(client, cast, team):
+    """The page's queries do not depend on the amount of data: 20 opportunities (and their
+    events, POCs, requests, bids) or 200, for every team and for one."""
+    from tests.kit import count_queries
+
+    now = timezone.now()
+    client.force_login(cast.manager)
+    link = url(**period_query(cast.team_a if team else None))
+    _add_company_data(cast, 20, now=now)
+    small = count_queries(client, link)
+    panels = client.get(link).context["panels"]
+    assert panels["pipeline"]["total_count"] > 0 and panels["win_engineer"]["rows"]
+    # ... and more people: three more engineers of team A with their own work.
+    from presales.accounts.choices import RoleCode
+    from tests.factories.accounts import make_user
+
+    more = [make_user(RoleCode.PRESALES_ENGINEER, team=cast.team_a, display_name=f"新工{i}") for i in range(3)]
+    _add_company_data(cast, 180, now=now, engineers=more)
+    large = count_queries(client, link)
+    assert small == large, f"{small} queries with 20 opportunities, {large} with 200"
+    assert large <= 25
+    panels = client.get(link).context["panels"]
+    assert panels["bids"]["total"] > 0 and any(r["open_pocs"] for r in panels["workload"]["rows"])
+    assert {"新工0", "新工1", "新工2"} <= {r["engineer"] for r in panels["workload"]["rows"]}
+    assert {"新工0", "新工1", "新工2"} <= {r["label"] for r in panels["win_engineer"]["rows"]}

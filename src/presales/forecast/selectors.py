@@ -86,12 +86,14 @@ def weighted_pipeline(user, team=None) -> dict:
     amount, how many carry an estimate of the newest model, and the weighted amount (amount ×
     win probability) with the expected number of wins. Two grouped queries (and the model's id).
     Opportunities without an estimate count in the amount but not in the weighted amount."""
-    scope = Opportunity.objects.visible_to(user).open()
+    # `stage IN (open stages)` rather than `.open()` (NOT IN the closed ones): a range of the
+    # (stage, team, estimated_amount) index, an index-only scan at 100k opportunities.
+    scope = Opportunity.objects.visible_to(user).filter(stage__in=OPEN_STAGES)
     if team is not None:
         scope = scope.filter(team=team)
     totals = {
         row["stage"]: row
-        for row in scope.order_by().values("stage").annotate(n=Count("pk"), amount=Sum("estimated_amount"))
+        for row in scope.order_by().values("stage").annotate(n=Count("*"), amount=Sum("estimated_amount"))
     }
     model = current_model()
     weighted = {}

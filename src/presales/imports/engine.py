@@ -18,6 +18,7 @@ file or with the data already there.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -30,6 +31,7 @@ from django.utils.translation import gettext as _
 from presales.accounts.choices import RoleCode
 from presales.core.errors import DomainError
 from presales.core.permissions import is_manager
+from presales.opportunities import progress as opportunity_progress
 
 from . import audit
 from .choices import ImportKind, ImportMode, RowOutcome
@@ -59,6 +61,7 @@ from .spec import (
 logger = logging.getLogger("presales.imports")
 
 CHUNK = 500
+PROGRESS_EVERY = 1.0  # seconds between two progress reports within a chunk (and one per chunk)
 ROW = ""  # the key of a row's errors that concern no single column
 
 
@@ -682,13 +685,22 @@ def run(job: ImportJob, *, dry_run: bool, progress: Callable[[int, int], None] |
         with audit.recording(actor=job.created_by, reason=ctx.reason):
             try:
                 with transaction.atomic():
+                    reported = time.monotonic()
                     for start in range(0, total, CHUNK):
                         chunk = table.rows[start : start + CHUNK]
                         ctx.prefetch(chunk)
-                        for number, cells in chunk:
-                            results.append(process_row(ctx, number, cells))
+                        # The opportunities' progress status is derived once per chunk for every
+                        # opportunity the chunk touched, not after each saved row (the signals
+                        # note them; `deferred` refreshes them together, in this transaction).
+                        with opportunity_progress.deferred():
+                            for number, cells in chunk:
+                                results.append(process_row(ctx, number, cells))
+                                if progress is not None and time.monotonic() - reported >= PROGRESS_EVERY:
+                                    progress(len(results), total)
+                                    reported = time.monotonic()
                         if progress is not None:
                             progress(len(results), total)
+                            reported = time.monotonic()
                     failed = any(r.outcome == RowOutcome.ERROR for r in results)
                     if dry_run or (failed and job.mode == ImportMode.ALL_OR_NOTHING):
                         raise _Rollback

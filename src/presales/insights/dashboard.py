@@ -16,10 +16,11 @@ from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Count, DecimalField, F, Func, IntegerField, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import CharField, Count, DecimalField, F, Q, Sum, Value
 from django.db.models.functions import Coalesce, TruncWeek
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from presales.accounts.choices import PRESALES_ROLES
 from presales.accounts.models import Team, User
@@ -39,6 +40,9 @@ class Scope:
     end: date
     team: Team | None
     now: datetime = field(default_factory=timezone.now)
+    # Results shared by several panels of one page (the win rates by engineer and by industry
+    # come from one grouped query); not part of equality.
+    memo: dict = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def since(self) -> datetime:
@@ -58,9 +62,43 @@ class Scope:
         return {"team": self.team.pk} if self.team else {}
 
 
+def _unrestricted(user) -> bool:
+    """The user sees every opportunity (`visible_to` would be `all()`): no visibility sub-query
+    is needed, only the team's condition."""
+    from presales.core.permissions import is_manager
+
+    return bool(user.is_active and is_manager(user))
+
+
+def opportunity_q(scope: Scope, path: str = "opportunity", *, cut_to_team: bool = True) -> Q:
+    """The records hanging off an opportunity (via `path`) that the user may see, cut to the
+    team: the same rows as `<Model>.objects.visible_to(user)` + the team, but for a manager
+    without the `opportunity_id IN (SELECT id FROM opportunities)` semi-join over every
+    opportunity (a hash of 100k ids per query at 100k)."""
+    from presales.opportunities.models import Opportunity
+
+    team = Q(**{f"{path}__team_id": scope.team.pk}) if scope.team and cut_to_team else Q()
+    if _unrestricted(scope.user):
+        return team
+    return team & Q(**{f"{path}__in": Opportunity.objects.visible_to(scope.user).values("pk")})
+
+
+_paths: dict[tuple, str] = {}
+
+
+def _path(url_name: str) -> str:
+    """`reverse(url_name)` (no arguments), remembered per script prefix and language: a page of
+    the dashboard builds several hundred links to the same few lists."""
+    key = (url_name, settings.ROOT_URLCONF, get_urlconf(), get_script_prefix(), get_language())
+    path = _paths.get(key)
+    if path is None:
+        path = _paths[key] = reverse(url_name)
+    return path
+
+
 def link(url_name: str, **params) -> str:
     query = {k: v for k, v in params.items() if v is not None and v != ""}
-    return f"{reverse(url_name)}?{urlencode(query)}" if query else reverse(url_name)
+    return f"{_path(url_name)}?{urlencode(query)}" if query else _path(url_name)
 
 
 def _percent(part: int, whole: int) -> float | None:
@@ -74,49 +112,53 @@ def _iso(day: date) -> str:
 # --- pipeline -------------------------------------------------------------------------------------
 
 
-def _weighted_by_stage(scope: Scope) -> dict | None:
-    """The win model's weighted amounts by stage, once the forecast app provides them."""
+def pipeline(scope: Scope) -> dict:
+    """Open opportunities by stage: count and estimated amount (now, not bound to the period),
+    with the win model's weighted amount once one is trained. One grouped query over the open
+    opportunities (the forecast app's `weighted_pipeline`, which also reads the predictions of
+    the newest model when there is one)."""
+    from presales.opportunities.choices import OPEN_STAGES, Stage
+
     try:
         from presales.forecast.selectors import weighted_pipeline
     except ImportError:
-        return None
-    result = weighted_pipeline(scope.user, team=scope.team)
-    if isinstance(result, dict):
-        return {str(k): v for k, v in result.items()}
-    return None
+        weighted_pipeline = None
+    if weighted_pipeline is not None:
+        result = weighted_pipeline(scope.user, team=scope.team)
+        trained = result.get("model_version") is not None
+        by_stage = {
+            str(r["stage"]): {"n": r["count"], "amount": r["amount"],
+                              "weighted": r["weighted_amount"] if trained else None}
+            for r in result["stages"]
+        }
+    else:
+        from presales.opportunities.models import Opportunity
 
-
-def pipeline(scope: Scope) -> dict:
-    """Open opportunities by stage: count and estimated amount (now, not bound to the period)."""
-    from presales.opportunities.choices import OPEN_STAGES, Stage
-    from presales.opportunities.models import Opportunity
-
-    rows = (
-        Opportunity.objects.visible_to(scope.user)
-        .filter(scope.team_q("team_id"), stage__in=OPEN_STAGES)
-        .values("stage")
-        .annotate(n=Count("pk"), amount=Coalesce(Sum("estimated_amount"), Value(Decimal("0")),
-                                                 output_field=DecimalField(max_digits=18, decimal_places=2)))
-        .order_by()
-    )
-    by_stage = {r["stage"]: r for r in rows}
-    weighted = _weighted_by_stage(scope)
+        rows = (
+            Opportunity.objects.visible_to(scope.user)
+            .filter(scope.team_q("team_id"), stage__in=OPEN_STAGES)
+            .values("stage")
+            .annotate(n=Count("pk"), amount=Coalesce(Sum("estimated_amount"), Value(Decimal("0")),
+                                                     output_field=DecimalField(max_digits=18, decimal_places=2)))
+            .order_by()
+        )
+        by_stage = {r["stage"]: {**r, "weighted": None} for r in rows}
     out = []
     for stage in OPEN_STAGES:
-        r = by_stage.get(stage, {"n": 0, "amount": Decimal("0")})
+        r = by_stage.get(str(stage), {"n": 0, "amount": Decimal("0"), "weighted": None})
         out.append(
             {
                 "stage": stage,
                 "label": str(Stage(stage).label),
                 "count": r["n"],
-                "amount": r["amount"],
-                "weighted": (weighted or {}).get(str(stage)) if weighted is not None else None,
+                "amount": r["amount"] if r["amount"] is not None else Decimal("0"),
+                "weighted": r["weighted"],
                 "url": link("opportunities:list", stage=stage, **scope.team_params()),
             }
         )
     return {
         "rows": out,
-        "weighted": weighted is not None,
+        "weighted": weighted_pipeline is not None,
         "total_count": sum(r["count"] for r in out),
         "total_amount": sum((r["amount"] for r in out), Decimal("0")),
         "total_url": link("opportunities:list", status="open", **scope.team_params()),
@@ -130,11 +172,12 @@ def conversion(scope: Scope) -> dict:
     """Opportunities that entered each stage during the period (StageEvent), and the share of
     those entering one stage that entered the next one in the same period."""
     from presales.opportunities.choices import OPEN_STAGES, Stage
-    from presales.opportunities.models import Opportunity, StageEvent
+    from presales.opportunities.models import StageEvent
 
-    visible = Opportunity.objects.visible_to(scope.user).filter(scope.team_q("team_id"))
+    # One grouped query; the (at, to_stage, opportunity) index makes it an index-only scan of the
+    # period's events (a manager's query joins no opportunity unless a team is chosen).
     rows = (
-        StageEvent.objects.filter(scope.period_q("at"), opportunity__in=visible.values("pk"))
+        StageEvent.objects.filter(scope.period_q("at"), opportunity_q(scope))
         .values("to_stage")
         .annotate(n=Count("opportunity", distinct=True))
         .order_by()
@@ -167,19 +210,15 @@ def conversion(scope: Scope) -> dict:
 # --- workload -------------------------------------------------------------------------------------
 
 
-def _count(qs, condition: Q):
-    """A correlated COUNT(*) subquery (no GROUP BY: COUNT as a plain function over the rows)."""
-    return Coalesce(
-        Subquery(qs.filter(condition).order_by().annotate(c=Func(F("pk"), function="COUNT")).values("c")[:1],
-                 output_field=IntegerField()),
-        Value(0),
-    )
+WORKLOAD_COLUMNS = ("open_requests", "open_opportunities", "open_pocs", "bids_due")
 
 
 def workload(scope: Scope) -> dict:
     """Per engineer of the team(s): open support requests assigned, open opportunities led, open
     POCs of those opportunities, bids in preparation due in the next 14 days (as business or
-    technical owner). One query: the people with one counting subquery per column."""
+    technical owner; a bid counts once for someone who is both). Two queries whatever the data:
+    the engineers shown (at most WORKLOAD_LIMIT), then one UNION ALL of four grouped counts over
+    the open records of those engineers, each served by its (person, status) index."""
     from presales.bids.choices import Status as BidStatus
     from presales.bids.models import Bid
     from presales.opportunities.choices import OPEN_STAGES
@@ -190,43 +229,74 @@ def workload(scope: Scope) -> dict:
     from presales.support.models import SupportRequest
 
     user, now = scope.user, scope.now
-    requests = SupportRequest.objects.visible_to(user).filter(status__in=OPEN_REQUEST_STATUSES)
-    opportunities = Opportunity.objects.visible_to(user).filter(stage__in=OPEN_STAGES)
-    pocs = Poc.objects.visible_to(user).filter(status__in=POC_OPEN)
-    due = Bid.objects.visible_to(user).filter(
-        status=BidStatus.PREPARING, deadline__gt=now, deadline__lte=now + BID_WINDOW
-    )
     holders = User.objects.filter(roles__code__in=PRESALES_ROLES).values("pk")
     people = User.objects.filter(is_active=True, pk__in=holders)
     if scope.team:
         people = people.filter(team_id=scope.team.pk)
     elif not _sees_every_team(user):
         people = people.filter(team_id__in=list(user.led_team_ids))
-    me = OuterRef("pk")
     rows = list(
-        people.annotate(
-            open_requests=_count(requests, Q(assignee_id=me)),
-            open_opportunities=_count(opportunities, Q(presales_lead_id=me)),
-            open_pocs=_count(pocs, Q(opportunity__presales_lead_id=me)),
-            bids_due=_count(due, Q(business_owner_id=me) | Q(technical_owner_id=me)),
-        )
-        .order_by("team__name", "display_name", "username")
-        .values("pk", "username", "display_name", "first_name", "last_name", "team__name",
-                "open_requests", "open_opportunities", "open_pocs", "bids_due")[:WORKLOAD_LIMIT]
+        people.order_by("team__name", "display_name", "username").values(
+            "pk", "username", "display_name", "first_name", "last_name", "team__name"
+        )[:WORKLOAD_LIMIT]
     )
+    ids = [r["pk"] for r in rows]
+    counts: dict[tuple[int, str], int] = {}
+    if ids:
+
+        def grouped(qs, person: str, column: str):
+            return (
+                qs.order_by()
+                .values(person_id=F(person))
+                # COUNT(*): nothing to read beyond the (person, status) index
+                .annotate(column=Value(column, output_field=CharField()), n=Count("*"))
+                .values_list("person_id", "column", "n")
+            )
+
+        due = Q(status=BidStatus.PREPARING, deadline__gt=now, deadline__lte=now + BID_WINDOW)
+        bids = Bid.objects.filter(due, opportunity_q(scope, cut_to_team=False))
+        parts = [
+            grouped(
+                SupportRequest.objects.visible_to(user).filter(status__in=OPEN_REQUEST_STATUSES, assignee_id__in=ids),
+                "assignee_id",
+                "open_requests",
+            ),
+            grouped(
+                Opportunity.objects.visible_to(user).filter(stage__in=OPEN_STAGES, presales_lead_id__in=ids),
+                "presales_lead_id",
+                "open_opportunities",
+            ),
+            grouped(
+                Poc.objects.filter(
+                    opportunity_q(scope, cut_to_team=False),
+                    status__in=POC_OPEN,
+                    opportunity__presales_lead_id__in=ids,
+                ),
+                "opportunity__presales_lead_id",
+                "open_pocs",
+            ),
+            grouped(bids.filter(business_owner_id__in=ids), "business_owner_id", "bids_due"),
+            grouped(
+                bids.filter(technical_owner_id__in=ids).exclude(
+                    Q(business_owner_id__isnull=False) & Q(business_owner_id=F("technical_owner_id"))
+                ),
+                "technical_owner_id",
+                "bids_due",
+            ),
+        ]
+        for person, column, n in parts[0].union(*parts[1:], all=True):
+            counts[(person, column)] = counts.get((person, column), 0) + n
     out = []
     for r in rows:
         name = r["display_name"] or f"{r['last_name']}{r['first_name']}".strip() or r["username"]
         pk = r["pk"]
+        figures = {c: counts.get((pk, c), 0) for c in WORKLOAD_COLUMNS}
         out.append(
             {
                 "engineer": name,
                 "team": r["team__name"] or "",
-                "open_requests": r["open_requests"],
-                "open_opportunities": r["open_opportunities"],
-                "open_pocs": r["open_pocs"],
-                "bids_due": r["bids_due"],
-                "total": r["open_requests"] + r["open_opportunities"] + r["open_pocs"] + r["bids_due"],
+                **figures,
+                "total": sum(figures.values()),
                 "urls": {
                     "open_requests": link("support:list", assignee=pk, status="open"),
                     "open_opportunities": link("opportunities:list", presales_lead=pk, status="open"),
@@ -316,46 +386,79 @@ def sla(scope: Scope) -> dict:
 # --- win rates ------------------------------------------------------------------------------------
 
 
-def _win_rows(scope: Scope, group: str):
+def _win_groups(scope: Scope) -> list[dict]:
+    """Opportunities won and lost (closed in the period) by presales lead and industry: one
+    grouped query shared by both win-rate panels of a page."""
     from presales.opportunities.choices import Stage
     from presales.opportunities.models import Opportunity
 
-    return (
-        Opportunity.objects.visible_to(scope.user)
-        .filter(scope.team_q("team_id"), scope.period_q("closed_at"), stage__in=[Stage.WON, Stage.LOST])
-        .values(*group)
-        .annotate(won=Count("pk", filter=Q(stage=Stage.WON)), lost=Count("pk", filter=Q(stage=Stage.LOST)))
-    )
+    if "win" not in scope.memo:
+        scope.memo["win"] = list(
+            Opportunity.objects.visible_to(scope.user)
+            .filter(scope.team_q("team_id"), scope.period_q("closed_at"), stage__in=[Stage.WON, Stage.LOST])
+            .values("presales_lead_id", "industry")
+            .annotate(won=Count("stage", filter=Q(stage=Stage.WON)), lost=Count("stage", filter=Q(stage=Stage.LOST)))
+            .order_by()
+        )
+    return scope.memo["win"]
+
+
+def _win_sums(scope: Scope, key: str) -> dict:
+    memo_key = f"win:{key}"
+    if memo_key not in scope.memo:
+        sums: dict = {}
+        for r in _win_groups(scope):
+            won, lost = sums.get(r[key], (0, 0))
+            sums[r[key]] = (won + r["won"], lost + r["lost"])
+        scope.memo[memo_key] = sums
+    return scope.memo[memo_key]
 
 
 def _win_entry(scope: Scope, label: str, won: int, lost: int, **params) -> dict:
+    """One row of a win-rate table; its won and lost figures link to the opportunities list with
+    the period, the team and the row's own filter (`params`). The links' common part is encoded
+    once per page (a row per engineer: a few hundred links)."""
     from presales.opportunities.choices import Stage
 
-    base = {"closed_since": _iso(scope.start), "closed_until": _iso(scope.end), **scope.team_params(), **params}
     linked = all(v not in (None, "") for v in params.values())
+    urls = {"won": "", "lost": ""}
+    if linked:
+        prefixes = scope.memo.get("win:links")
+        if prefixes is None:
+            base = {"closed_since": _iso(scope.start), "closed_until": _iso(scope.end), **scope.team_params()}
+            prefixes = scope.memo["win:links"] = {
+                "won": link("opportunities:list", stage=Stage.WON, **base),
+                "lost": link("opportunities:list", stage=Stage.LOST, **base),
+            }
+        tail = urlencode(params)
+        urls = {k: f"{prefix}&{tail}" if tail else prefix for k, prefix in prefixes.items()}
     return {
         "label": label,
         "won": won,
         "lost": lost,
         "decided": won + lost,
         "rate": _percent(won, won + lost),
-        "urls": {
-            "won": link("opportunities:list", stage=Stage.WON, **base) if linked else "",
-            "lost": link("opportunities:list", stage=Stage.LOST, **base) if linked else "",
-        },
+        "urls": urls,
     }
 
 
 def win_rate_by_engineer(scope: Scope) -> dict:
     """Opportunities won and lost (closed in the period) per presales lead; abandoned ones are not
     decided by the customer and are left out of the rate."""
-    rows = _win_rows(scope, ("presales_lead", "presales_lead__display_name", "presales_lead__username")).order_by(
-        "presales_lead__display_name", "presales_lead__username"
+    sums = _win_sums(scope, "presales_lead_id")
+    leads = [pk for pk in sums if pk is not None]
+    people = (
+        User.objects.filter(pk__in=leads).order_by("display_name", "username").values_list("pk", "display_name", "username")
+        if leads
+        else []
     )
     out = []
-    for r in rows:
-        name = r["presales_lead__display_name"] or r["presales_lead__username"] or "—"
-        out.append(_win_entry(scope, name, r["won"], r["lost"], presales_lead=r["presales_lead"]))
+    for pk, display_name, username in people:
+        won, lost = sums[pk]
+        out.append(_win_entry(scope, display_name or username, won, lost, presales_lead=pk))
+    if None in sums:
+        won, lost = sums[None]
+        out.append(_win_entry(scope, "—", won, lost, presales_lead=None))
     return {"rows": out}
 
 
@@ -363,11 +466,10 @@ def win_rate_by_industry(scope: Scope) -> dict:
     from presales.customers.choices import Industry
 
     labels = dict(Industry.choices)
-    rows = _win_rows(scope, ("industry",)).order_by("industry")
+    sums = _win_sums(scope, "industry")
     out = [
-        _win_entry(scope, str(labels.get(r["industry"], r["industry"] or "—")), r["won"], r["lost"],
-                   industry=r["industry"])
-        for r in rows
+        _win_entry(scope, str(labels.get(industry, industry or "—")), *sums[industry], industry=industry)
+        for industry in sorted(sums, key=lambda i: i or "")
     ]
     return {"rows": out}
 
@@ -382,8 +484,7 @@ def poc_funnel(scope: Scope) -> dict:
     from presales.poc.models import Poc
 
     r = (
-        Poc.objects.visible_to(scope.user)
-        .filter(scope.team_q("opportunity__team_id"), scope.period_q("created_at"))
+        Poc.objects.filter(opportunity_q(scope), scope.period_q("created_at"))
         .aggregate(
             launched=Count("pk"),
             started=Count("pk", filter=Q(started_at__isnull=False)),
@@ -419,8 +520,8 @@ def bids_due(scope: Scope) -> dict:
     from presales.bids.models import Bid
 
     now = scope.now
-    qs = Bid.objects.visible_to(scope.user).filter(
-        scope.team_q("opportunity__team_id"), status=Status.PREPARING, deadline__gt=now, deadline__lte=now + BID_WINDOW
+    qs = Bid.objects.filter(
+        opportunity_q(scope), status=Status.PREPARING, deadline__gt=now, deadline__lte=now + BID_WINDOW
     )
     rows = list(
         qs.select_related("opportunity__customer", "business_owner", "technical_owner").order_by("deadline", "pk")[
@@ -492,10 +593,10 @@ def early_involvement(scope: Scope) -> dict:
         Opportunity.objects.visible_to(scope.user)
         .filter(scope.team_q("team_id"), scope.period_q("created_at"))
         .aggregate(
-            created=Count("pk"),
-            early=Count("pk", filter=involvement_q(EARLY)),
-            late=Count("pk", filter=involvement_q(LATE)),
-            unassigned=Count("pk", filter=involvement_q(NOT_ASSIGNED)),
+            created=Count("*"),
+            early=Count("created_at", filter=involvement_q(EARLY)),
+            late=Count("created_at", filter=involvement_q(LATE)),
+            unassigned=Count("created_at", filter=involvement_q(NOT_ASSIGNED)),
         )
     )
     base = {"created_since": _iso(scope.start), "created_until": _iso(scope.end), **scope.team_params()}

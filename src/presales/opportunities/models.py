@@ -90,6 +90,12 @@ class Opportunity(CreatedByModel):
             models.Index(fields=["sales_owner", "stage"]),
             models.Index(fields=["stage", "expected_close_on"]),  # the board's columns
             models.Index(fields=["progress", "expected_close_on"]),  # the progress board's columns
+            # The manager dashboard (insights): index-only scans of the open pipeline by stage and
+            # team with its amounts, of the opportunities created in a period (early involvement),
+            # and a range on the closing date (win rates).
+            models.Index(fields=["stage", "team", "estimated_amount"], name="opp_dash_pipeline_idx"),
+            models.Index(fields=["created_at", "presales_assigned_at", "team"], name="opp_dash_created_idx"),
+            models.Index(fields=["closed_at", "stage", "team", "presales_lead", "industry"], name="opp_dash_closed_idx"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -142,6 +148,8 @@ class StageEvent(models.Model):
         verbose_name = _("stage event")
         verbose_name_plural = _("stage events")
         ordering = ["-at", "-pk"]
+        # The dashboard's conversion between stages: an index-only scan of a period's events.
+        indexes = [models.Index(fields=["at", "to_stage", "opportunity"], name="stageevent_dash_period_idx")]
 
     def __str__(self) -> str:
         return f"{self.opportunity_id}: {self.from_stage} → {self.to_stage}"
