@@ -140,6 +140,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": os.environ.get("SQLITE_TEST_NAME") or None}
 else:
     DATABASES["default"].setdefault("OPTIONS", {})
+    # No JIT compilation: PostgreSQL compiles a query whose estimated cost passes jit_above_cost
+    # (100k), which for our 10–50 ms queries costs 100–700 ms of compiling (the knowledge list's
+    # permission count at 100k articles: 208 ms with JIT, 47 without; docs/benchmarks.md, issue 10).
+    # DB_JIT=1 leaves the server's setting alone.
+    postgres = DATABASES["default"]["ENGINE"].startswith("django.db.backends.postgresql")
+    if postgres and os.environ.get("DB_JIT", "0") != "1":
+        options = DATABASES["default"]["OPTIONS"].get("options", "")
+        DATABASES["default"]["OPTIONS"]["options"] = f"{options} -c jit=off".strip()
     # A kept connection is checked before a request reuses it: after a PostgreSQL restart the
     # first request reconnects instead of failing (core.views.server_error answers 503 meanwhile).
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True

@@ -89,7 +89,8 @@ def test_each_change_updates_the_model_and_matches_a_refit(cast, cases):
 
     # a FAQ edited or a draft written changes nothing the model holds
     read = index.rows_read
-    services.article_update(actor=cast.engineer_a, article=cases[3], expected_version=None, body="BMS误报排查步骤。")
+    services.article_update(actor=cast.engineer_a, article=cases[3], expected_version=None,
+                            body="BMS误报排查步骤。")
     make_article(cast, publish=False, title="草稿案例", body="储能高温误报草稿")
     index.current(force=True)
     assert (index.builds, index.size, index.rows_read - read) == (1, 3, 0)
@@ -100,7 +101,8 @@ def test_a_term_no_case_has_any_more_weighs_nothing(cast, cases):
     index = similar.CaseIndex(KINDS).current(force=True)
     services.article_retire(actor=cast.engineer_a, article=cases[2], reason="过时")
     index.current(force=True)
-    assert index.query_vector(similar.segment.tokenize("无人机巡检")) is None  # only the retired case had them
+    # only the retired case had these words
+    assert index.query_vector(similar.segment.tokenize("无人机巡检")) is None
     assert similar.similar_to_text("无人机巡检", cast.engineer_a) == []
 
 
@@ -128,7 +130,8 @@ def test_a_deleted_case_or_a_change_it_missed_rebuilds(cast, cases):
 def test_resegmentation_is_seen(cast, cases):
     """`presales knowledge_reindex` (after a dictionary change) re-stamps every article: the model
     reads the cases again, without a rebuild."""
-    Article.objects.filter(pk=cases[0].pk).update(search_tokens="过时 的 分词")  # segmented by an older dictionary
+    # segmented by an older dictionary
+    Article.objects.filter(pk=cases[0].pk).update(search_tokens="过时 的 分词")
     index = similar.CaseIndex(KINDS).current(force=True)
     assert "过时" in index.vocab
     reindex_all()

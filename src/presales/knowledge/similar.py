@@ -152,7 +152,7 @@ class CaseIndex:
         if not rows:
             return
         data, indices, indptr = [], [], [0]
-        for pk, stamp, tokens in rows:
+        for _pk, _stamp, tokens in rows:
             counts = Counter(tokens.split())
             for term in counts:
                 if term not in self.vocab:
@@ -166,7 +166,8 @@ class CaseIndex:
         block = sparse.csr_matrix((np.array(data, dtype=np.float64), np.array(indices, dtype=np.int32),
                                    np.array(indptr, dtype=np.int64)), shape=(len(rows), width))
         first = self.tf.shape[0]
-        old = sparse.csr_matrix((self.tf.data, self.tf.indices, self.tf.indptr), shape=(first, width))  # wider, no copy
+        # the same rows, wider (no copy)
+        old = sparse.csr_matrix((self.tf.data, self.tf.indices, self.tf.indptr), shape=(first, width))
         self.tf = sparse.vstack([old, block], format="csr") if first else block
         self.df = np.concatenate([self.df, np.zeros(width - len(self.df))])
         np.add.at(self.df, block.indices, 1.0)
@@ -318,7 +319,8 @@ def similar_to_text(text: str, user, *, limit: int = 5, exclude_opportunity_id: 
             break
     if not chosen:
         return []
-    articles = Article.objects.select_related("owner").prefetch_related("tags").in_bulk([int(ids[i]) for i in chosen])
+    articles = (Article.objects.select_related("owner").prefetch_related("tags")
+                .in_bulk([int(ids[i]) for i in chosen]))
     return [SimilarCase(articles[int(ids[i])], round(float(scores[i]), 4), _reasons(snapshot, i, q))
             for i in chosen if int(ids[i]) in articles]
 
