@@ -36,15 +36,22 @@ def project_team_q(user) -> Q:
     from presales.customers.models import Customer
     from presales.opportunities.models import Opportunity
 
-    member_of = Opportunity.members.through.objects.filter(user_id=user.pk).values("opportunity_id")
-    opportunities = Opportunity._base_manager.filter(
-        Q(presales_lead_id=user.pk) | Q(sales_owner_id=user.pk) | Q(pk__in=member_of)
-    ).values("pk")
-    assisting = Customer.assistants.through.objects.filter(user_id=user.pk).values("customer_id")
-    customers = Customer._base_manager.filter(
-        Q(presales_owner_id=user.pk) | Q(sales_owner_id=user.pk) | Q(pk__in=assisting)
-    ).values("pk")
-    return Q(opportunity_id__in=opportunities) | Q(opportunity_id__isnull=True, customer_id__in=customers)
+    # One set per role, each found through its own index (an OR inside one subquery would scan
+    # every opportunity): lead, sales owner, member; presales owner, sales owner, assistant.
+    opportunities = Opportunity._base_manager
+    customers = Customer._base_manager
+    on_opportunity = (
+        Q(opportunity_id__in=opportunities.filter(presales_lead_id=user.pk).values("pk"))
+        | Q(opportunity_id__in=opportunities.filter(sales_owner_id=user.pk).values("pk"))
+        | Q(opportunity_id__in=Opportunity.members.through.objects.filter(user_id=user.pk)
+            .values("opportunity_id"))
+    )
+    on_customer = (
+        Q(customer_id__in=customers.filter(presales_owner_id=user.pk).values("pk"))
+        | Q(customer_id__in=customers.filter(sales_owner_id=user.pk).values("pk"))
+        | Q(customer_id__in=Customer.assistants.through.objects.filter(user_id=user.pk).values("customer_id"))
+    )
+    return on_opportunity | (Q(opportunity_id__isnull=True) & on_customer)
 
 
 def readable_q(user) -> Q:
