@@ -106,9 +106,10 @@ def test_a_term_no_case_has_any_more_weighs_nothing(cast, cases):
     assert similar.similar_to_text("无人机巡检", cast.engineer_a) == []
 
 
-def test_another_process_catches_up_from_the_stamps(cast, cases):
+def test_another_process_catches_up_from_the_stamps(cast, cases, monkeypatch):
     """Two models, as two processes: the writes go through this process's services; the other
     model learns of them only from the database (after CHECK_SECONDS, here forced)."""
+    monkeypatch.setattr(similar, "CHECK_SECONDS", 3600)  # no look falls due while the test runs
     other = similar.CaseIndex(KINDS).current(force=True)
     services.article_update(actor=cast.engineer_a, article=cases[0], expected_version=None,
                             body="储能电站BMS高温误报：标定传感器，告警分级推送到值班手机。")
