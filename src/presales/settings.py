@@ -128,6 +128,15 @@ CSRF_FAILURE_VIEW = "presales.core.views.csrf_failure"
 
 # --- Database -------------------------------------------------------------------------------------
 DATABASE_URL = os.environ.get("DATABASE_URL", f"sqlite:///{DATA_DIR / 'presales.sqlite3'}")
+
+
+def no_jit(database: dict) -> None:
+    """No JIT compilation on a PostgreSQL connection (see the comment where it is called)."""
+    if database["ENGINE"].startswith("django.db.backends.postgresql") and os.environ.get("DB_JIT", "0") != "1":
+        options = database.setdefault("OPTIONS", {})
+        options["options"] = f"{options.get('options', '')} -c jit=off".strip()
+
+
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60")))}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
@@ -140,12 +149,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": os.environ.get("SQLITE_TEST_NAME") or None}
 else:
     DATABASES["default"].setdefault("OPTIONS", {})
+    # No JIT compilation: PostgreSQL compiles a query whose estimated cost passes jit_above_cost
+    # (100k), which for our 10–50 ms queries costs 100–700 ms of compiling (the knowledge list's
+    # permission count at 100k articles: 208 ms with JIT, 47 without; docs/benchmarks.md, issue 10).
+    # DB_JIT=1 leaves the server's setting alone.
+    no_jit(DATABASES["default"])
     # A kept connection is checked before a request reuses it: after a PostgreSQL restart the
     # first request reconnects instead of failing (core.views.server_error answers 503 meanwhile).
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # A read replica is a matter of configuration: reads of list pages may go there.
 if os.environ.get("DATABASE_REPLICA_URL"):
     DATABASES["replica"] = dj_database_url.parse(os.environ["DATABASE_REPLICA_URL"], conn_max_age=60)
+    no_jit(DATABASES["replica"])
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
     DATABASE_ROUTERS = ["presales.core.db_router.PrimaryReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -102,3 +102,15 @@ def test_the_search_vector_stays_in_the_row():
         cursor.execute("SELECT attstorage FROM pg_attribute WHERE attrelid = 'knowledge_article'::regclass "
                        "AND attname = 'search_vector'")
         assert cursor.fetchone()[0] == "m"
+
+
+@pytest.mark.postgres_only
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL settings and indexes")
+def test_connections_run_without_jit_and_search_reads_the_published_only_index():
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"
+        cursor.execute("SELECT indexdef FROM pg_indexes "
+                       "WHERE tablename = 'knowledge_article' AND indexdef LIKE '%USING gin%'")
+        predicates = [row[0].split(" WHERE ")[-1] for row in cursor.fetchall()]
+        assert predicates == ["((status)::text = 'published'::text)"]

@@ -4,14 +4,15 @@ every save of an article or of its tags, inside their `transaction.atomic`).
 PostgreSQL: `search_vector` = setweight(to_tsvector('simple', segmented title), 'A') ||
 setweight(to_tsvector('simple', segmented body), 'B'), GIN-indexed. SQLite: one row of the FTS5
 table `knowledge_article_fts` (rowid = article id; columns title, body). `search_tokens` keeps the
-segmented text on both, for similar-case matching."""
+segmented text on both, for similar-case matching; `indexed_at` says when (similar.py reads the rows
+stamped since its last look)."""
 
 from __future__ import annotations
 
 from django.contrib.postgres.search import SearchVector
 from django.db import connection
 from django.db.models import Value
-from django.utils import translation
+from django.utils import timezone, translation
 
 from . import segment
 from .rendering import plain_text
@@ -34,14 +35,15 @@ def index_article(article) -> None:
 
     title, body = index_texts(article)
     tokens = f"{title} {body}".strip()
+    stamp = timezone.now()
     if connection.vendor == "postgresql":
         Article.objects.filter(pk=article.pk).update(
-            search_tokens=tokens,
+            search_tokens=tokens, indexed_at=stamp,
             search_vector=SearchVector(Value(title), weight="A", config="simple")
             + SearchVector(Value(body), weight="B", config="simple"),
         )
     else:
-        Article.objects.filter(pk=article.pk).update(search_tokens=tokens)
+        Article.objects.filter(pk=article.pk).update(search_tokens=tokens, indexed_at=stamp)
         if connection.vendor == "sqlite":
             with connection.cursor() as cursor:
                 cursor.execute(f"DELETE FROM {FTS_TABLE} WHERE rowid = %s", [article.pk])
@@ -49,6 +51,7 @@ def index_article(article) -> None:
                     f"INSERT INTO {FTS_TABLE} (rowid, title, body) VALUES (%s, %s, %s)", [article.pk, title, body]
                 )
     article.search_tokens = tokens
+    article.indexed_at = stamp
     from .similar import corpus_changed
 
     corpus_changed()

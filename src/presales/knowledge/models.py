@@ -119,7 +119,11 @@ class Article(CreatedByModel):
     search_tokens = models.TextField(_("segmented text"), blank=True, editable=False)
     # PostgreSQL only (GIN-indexed by migration 0002); stays empty on SQLite, which uses FTS5.
     search_vector = SearchVectorField(null=True, editable=False)
-    history = HistoricalRecords(excluded_fields=["search_tokens", "search_vector"], m2m_fields=[tags])
+    # When what matching reads last changed (the index, or the status): stamped by index_article,
+    # article_publish and article_retire, so each process updates its similar-case model from the
+    # rows stamped since its last look (similar.py) instead of refitting it.
+    indexed_at = models.DateTimeField(_("indexed at"), null=True, blank=True, editable=False, db_index=True)
+    history = HistoricalRecords(excluded_fields=["search_tokens", "search_vector", "indexed_at"], m2m_fields=[tags])
 
     objects = ArticleQuerySet.as_manager()
 

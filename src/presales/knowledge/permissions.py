@@ -10,6 +10,12 @@ are the document archive's (documents.choices.AccessLevel, documents.permissions
 
 Reading and finding are the same here: lists, search, counts, the API and exports all start from
 `Article.objects.visible_to(user)`, one SQL filter. Out of scope answers 404.
+
+The filter reads the article's own columns only: the project-team rule is written as
+`opportunity_id IN (the user's opportunities)` / `customer_id IN (the user's customers)`, two
+small sets PostgreSQL computes once per query (hashed subplans), instead of joining every
+matching article to its opportunity and customer (the archive's `project_team_q`, same meaning):
+ranking a few thousand search matches then carries no joined rows (docs/benchmarks.md, issue 10).
 """
 
 from __future__ import annotations
@@ -17,11 +23,35 @@ from __future__ import annotations
 from django.db.models import Exists, OuterRef, Q
 
 from presales.core.permissions import is_manager
-from presales.documents.permissions import project_team_q
 
 from .choices import AccessLevel, ArticleStatus
 
 NO_ROWS = Q(pk__in=[])
+
+
+def project_team_q(user) -> Q:
+    """On the project team of the article's opportunity (its presales lead, its sales owner, a
+    member), or, for an article without an opportunity, of its customer (presales owner, sales
+    owner, an assistant): documents.permissions.project_team_q, as IN-sets instead of joins."""
+    from presales.customers.models import Customer
+    from presales.opportunities.models import Opportunity
+
+    # One set per role, each found through its own index (an OR inside one subquery would scan
+    # every opportunity): lead, sales owner, member; presales owner, sales owner, assistant.
+    opportunities = Opportunity._base_manager
+    customers = Customer._base_manager
+    on_opportunity = (
+        Q(opportunity_id__in=opportunities.filter(presales_lead_id=user.pk).values("pk"))
+        | Q(opportunity_id__in=opportunities.filter(sales_owner_id=user.pk).values("pk"))
+        | Q(opportunity_id__in=Opportunity.members.through.objects.filter(user_id=user.pk)
+            .values("opportunity_id"))
+    )
+    on_customer = (
+        Q(customer_id__in=customers.filter(presales_owner_id=user.pk).values("pk"))
+        | Q(customer_id__in=customers.filter(sales_owner_id=user.pk).values("pk"))
+        | Q(customer_id__in=Customer.assistants.through.objects.filter(user_id=user.pk).values("customer_id"))
+    )
+    return on_opportunity | (Q(opportunity_id__isnull=True) & on_customer)
 
 
 def readable_q(user) -> Q:

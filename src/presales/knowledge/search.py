@@ -10,8 +10,9 @@ each word standing for its index tokens (segment.query_groups). Two tiers:
 Requiring every word keeps the candidates few, so counting and ranking them stays fast at 100k
 articles (docs/benchmarks.md: an OR of every token made a query rank a quarter of the corpus).
 Ranked so that more and rarer words, and words in the title, come first:
-- PostgreSQL: `search_vector @@ query` on the GIN index, ranked by `ts_rank` (title weight A,
-  body weight B; `ts_rank_cd`, the cover density, cost about twice as much per ranked row);
+- PostgreSQL: `search_vector @@ query` on the GIN index of the published articles (a partial
+  index: the status needs no second index scan), ranked by `ts_rank` (title weight A, body weight
+  B; `ts_rank_cd`, the cover density, cost about twice as much per ranked row);
 - SQLite: the FTS5 table `knowledge_article_fts`, ranked by `bm25` with the title column weighted
   10:1.
 The permission scope (`Article.objects.visible_to(user)`), the status and the filters are part of
@@ -164,12 +165,15 @@ def matching(qs, groups: list[tuple[str, list[str]]], *, strict: bool = True, st
 
 
 def _ranked_page(qs, start: int, per_page: int) -> tuple[list[tuple[int, float]], int]:
-    """One page of (id, rank), best first, and the number of matches, in one pass over the
-    matches: the matching query (permission scope, filters and all) ranks narrow rows in a
-    subquery, and the outer query counts them (`COUNT(*) OVER ()`) and keeps the page. Late row
-    lookup: the bodies are read afterwards for the page's rows only — selecting them here would
-    make PostgreSQL decompress the body of every match before the sort keeps 20. A page past the
-    end returns no row, hence no count: then the matches are counted apart."""
+    """One page of (id, rank), best first, and the number of matches, in one query: the matching
+    query (permission scope, filters and all) is a materialised CTE of narrow rows (id, rank,
+    published_at), computed once — the full-text match on the GIN index, the permission predicates
+    on the row's own columns, `ts_rank` for each match — then counted and sorted for the page.
+    Materialising matters on PostgreSQL: a window count (`COUNT(*) OVER ()`) over the subquery
+    made it buffer every match with its search vector (spilling to disk past `work_mem`), and a
+    plain CTE would be inlined into both uses. Late row lookup: the bodies are read afterwards for
+    the page's rows only. A page past the end returns no row, hence no count: then the matches are
+    counted apart."""
     ordering = [o.lstrip("-") for o in qs.query.order_by]
     fields = ["pk", "rank", "published_at", *(["tier"] if "tier" in ordering else [])]
     inner_sql, params = qs.order_by().values(*fields).query.sql_with_params()
@@ -177,7 +181,9 @@ def _ranked_page(qs, start: int, per_page: int) -> tuple[list[tuple[int, float]]
         {"tier": "tier ASC", "rank": "rank DESC", "published_at": "published_at DESC", "pk": "pk DESC"}[o]
         for o in ordering
     )
-    sql = (f"SELECT pk, rank, COUNT(*) OVER () FROM ({inner_sql}) matches "
+    materialized = "MATERIALIZED " if connection.vendor == "postgresql" else ""
+    sql = (f"WITH matches AS {materialized}({inner_sql}) "
+           f"SELECT pk, rank, (SELECT COUNT(*) FROM matches) FROM matches "
            f"ORDER BY {order} LIMIT %s OFFSET %s")
     with connection.cursor() as cursor:
         cursor.execute(sql, [*params, per_page, start])

@@ -202,7 +202,8 @@ def article_publish(*, actor, article: Article, expected_version: int | None = N
     article.reviewer = actor
     article.published_at = timezone.now()
     article.retired_at = None
-    save_fields(article, ["status", "reviewer", "published_at", "retired_at"])
+    article.indexed_at = article.published_at  # matched from now on (similar.py)
+    save_fields(article, ["status", "reviewer", "published_at", "retired_at", "indexed_at"])
     _event(article, actor, EventAction.PUBLISHED, from_status=ArticleStatus.DRAFT, to_status=article.status, note=note)
     similar.corpus_changed()  # matched (or no longer) from now on, in this process at once
     return article
@@ -222,7 +223,8 @@ def article_retire(*, actor, article: Article, reason: str, expected_version: in
     check_version(article, expected_version)
     article.status = ArticleStatus.RETIRED
     article.retired_at = timezone.now()
-    save_fields(article, ["status", "retired_at"])
+    article.indexed_at = article.retired_at  # no longer matched (similar.py)
+    save_fields(article, ["status", "retired_at", "indexed_at"])
     _event(article, actor, EventAction.RETIRED, from_status=ArticleStatus.PUBLISHED, to_status=article.status,
            note=reason)
     similar.corpus_changed()  # matched (or no longer) from now on, in this process at once
