@@ -34,3 +34,26 @@ def roles(transactional_db):
 
     for code in RoleCode.values:
         Role.objects.get_or_create(code=code)
+
+
+@pytest.fixture(autouse=True)
+def no_csp_violation_or_script_error(request):
+    """Every browser journey also checks the Content-Security-Policy (no `unsafe-inline` scripts,
+    issue 14): a script or style the policy refuses, or a JavaScript error, fails the test that met
+    it. htmx, the charts and the forms keep working under the policy because nothing is refused."""
+    if "page" not in request.fixturenames:
+        yield []
+        return
+    page = request.getfixturevalue("page")
+    problems: list[str] = []
+
+    def on_console(message):
+        text = message.text
+        if "Content Security Policy" in text or "Content-Security-Policy" in text:
+            problems.append(f"CSP: {text} ({page.url})")
+
+    page.on("console", on_console)
+    page.on("pageerror", lambda error: problems.append(f"script error: {error} ({page.url})"))
+    yield problems
+    if request.node.get_closest_marker("csp_violation_expected") is None:
+        assert not problems, "\n".join(problems)

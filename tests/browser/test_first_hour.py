@@ -24,8 +24,7 @@ ALLOWED = {
     "roi", "auc", "brier", "top", "pro", "max", "plus", "app", "web", "html", "http", "https", "tcp",
     "ip", "lte", "nb", "wifi", "mqtt", "modbus", "opc", "ua", "rest", "sdk", "sso", "ldap", "oidc",
     "ok", "vs", "no", "tco", "capex", "opex", "kwh", "mwh", "kw", "mw", "gwh", "cloud", "edge",
-    "demo", "presales", "gb", "mb", "kb", "etl", "bi", "dcs", "iso", "iec", "ce", "ul", "pue", "ems",
-    "english", "evtol", "v", "x", "rtu", "ftu", "dtu", "ttu", "hvac", "ups", "bmc", "soc", "soh", "cell", "pack",
+    "demo", "presales", "gb", "mb", "kb", "etl", "bi", "dcs", "iso", "iec", "ce", "ul", "pue", "english", "evtol", "v", "x", "rtu", "ftu", "dtu", "ttu", "hvac", "ups", "bmc", "soc", "soh", "cell", "pack",
 }
 LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z'-]{2,}")
 

@@ -364,8 +364,15 @@ def test_preview_only_for_pdf_and_images(client, cast, opportunity):
     client.force_login(cast.engineer_a)
     assert client.get(url("preview", word.pk, 1)).status_code == 404
     assert client.get(url("download", word.pk, 1)).status_code == 200
-    assert client.get(url("preview", image.pk, 1))["Content-Type"] == "image/png"
-    assert "<img" in client.get(image.get_absolute_url()).content.decode()
+    preview = client.get(url("preview", image.pk, 1))
+    assert preview["Content-Type"] == "image/png"
+    page = client.get(image.get_absolute_url())
+    assert "<img" in page.content.decode()
+    # The preview is the one response our own pages may frame (the PDF iframe): same origin only.
+    assert preview["X-Frame-Options"] == "SAMEORIGIN"
+    assert "frame-ancestors 'self'" in preview["Content-Security-Policy"]
+    assert page["X-Frame-Options"] == "DENY"
+    assert "frame-ancestors 'none'" in page["Content-Security-Policy"]
 
 
 def test_confidential_downloads_are_logged(client, cast, opportunity):

@@ -2,6 +2,8 @@
 readable scope; the list and the detail page from the findable scope, where a document the user
 may not read shows only its number and title and a way to ask for access."""
 
+from csp.constants import SELF
+from csp.decorators import csp_replace
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
@@ -280,8 +282,11 @@ class DownloadView(VersionFileView):
 
 
 @method_decorator(xframe_options_sameorigin, name="dispatch")
+@method_decorator(csp_replace({"frame-ancestors": [SELF]}), name="dispatch")
 class PreviewView(VersionFileView):
-    """The file shown in the browser (PDF and images), framed by the document and version pages."""
+    """The file shown in the browser (PDF and images), framed by the document and version pages:
+    the one response our own pages may frame (X-Frame-Options and CSP frame-ancestors: same origin;
+    every other page: none)."""
 
     inline = True
 
