@@ -11,7 +11,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from presales.core.models import CreatedByModel
-from presales.core.permissions import ScopedQuerySet
+from presales.core.permissions import ScopedQuerySet, visible_through
 
 from .choices import CLOSED_STAGES, Outcome, ProcurementMethod, Progress, Source, Stage
 
@@ -31,7 +31,7 @@ class OpportunityChildQuerySet(models.QuerySet):
     """Records hanging off an opportunity are visible exactly when their opportunity is."""
 
     def visible_to(self, user):
-        return self.filter(opportunity__in=Opportunity.objects.visible_to(user).values("pk"))
+        return visible_through(self, user, "opportunity", Opportunity)
 
 
 class Opportunity(CreatedByModel):
