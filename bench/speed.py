@@ -357,8 +357,9 @@ def cmd_profile(args):
     print(profiler.output_text(unicode=True, color=False, show_all=False))
     print(f"{args.path}: {response.status_code}, {total * 1000 / args.repeat:.1f} ms per request in-process, "
           f"{len(sql_times) / args.repeat:.0f} queries, SQL {sql * 1000 / args.repeat:.1f} ms "
-          f"({sql / total:.0%}), Python {(total - sql) * 1000 / args.repeat:.1f} ms; CPU {cpu * 1000 / args.repeat:.1f} ms "
-          f"profiled; unprofiled: CPU {bare_cpu * 1000 / args.repeat:.1f} ms, median {statistics.median(walls):.1f} ms; {len(response.content):,} bytes; "
+          f"({sql / total:.0%}), Python {(total - sql) * 1000 / args.repeat:.1f} ms; "
+          f"CPU {cpu * 1000 / args.repeat:.1f} ms profiled; unprofiled: CPU {bare_cpu * 1000 / args.repeat:.1f} ms, "
+          f"median {statistics.median(walls):.1f} ms; {len(response.content):,} bytes; "
           f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
 
