@@ -199,3 +199,26 @@ class Handover(CreatedByModel):
 
     def get_absolute_url(self) -> str:
         return self.opportunity.get_absolute_url()
+
+
+class BoardTotal(models.Model):
+    """How many opportunities, and their summed estimated amount, per board dimension (stage or
+    progress), column key and presales team; maintained in the writers' transactions
+    (presales.opportunities.board_totals), rebuilt by `presales rebuild_board_totals`."""
+
+    dimension = models.CharField(_("dimension"), max_length=8)
+    key = models.CharField(_("column"), max_length=24)
+    team = models.ForeignKey("accounts.Team", verbose_name=_("presales team"), on_delete=models.CASCADE,
+                             related_name="+")
+    count = models.BigIntegerField(_("count"), default=0)
+    amount = models.DecimalField(_("amount"), max_digits=20, decimal_places=2, default=0)
+
+    class Meta:
+        verbose_name = _("board total")
+        verbose_name_plural = _("board totals")
+        constraints = [
+            models.UniqueConstraint(fields=["dimension", "key", "team"], name="board_total_unique_column_team")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dimension}:{self.key}:{self.team_id} = {self.count}"
