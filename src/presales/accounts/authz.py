@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import secrets
 import threading
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 
@@ -25,6 +27,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_sa
 _entries: dict[int, tuple[int, frozenset[str], frozenset[int]]] = {}
 _lock = threading.Lock()
 MAX_ENTRIES = 20_000  # a process that has seen more users starts again (a dict of small tuples)
+_loading: ContextVar[bool] = ContextVar("authz_loading", default=False)
 
 
 def new_stamp() -> int:
@@ -87,7 +90,21 @@ def stamp_changed(user_ids, *, instances=()) -> None:
             user.__dict__.pop("led_team_ids", None)
 
 
+@contextmanager
+def loading():
+    """Rows loaded as they were saved (a backup restored): their stamps are kept as they are (the
+    deserializer sets many-to-many relations through the ordinary managers, which would re-draw
+    them). An entry a process holds for such a stamp describes the same roles."""
+    token = _loading.set(True)
+    try:
+        yield
+    finally:
+        _loading.reset(token)
+
+
 def _roles_changed(sender, instance, action, reverse, model, pk_set, **kwargs):
+    if _loading.get():
+        return
     # user.roles.add/remove/clear/set(...). The reverse side (role.users...) is refused earlier by
     # simple-history, which records the users' roles from the user's side only.
     if action in ("post_add", "post_remove", "post_clear") and not reverse:
@@ -95,13 +112,15 @@ def _roles_changed(sender, instance, action, reverse, model, pk_set, **kwargs):
 
 
 def _team_before_save(sender, instance, raw, **kwargs):
-    if instance.pk is None:
+    if raw or instance.pk is None:
         instance._authz_old_lead = None
         return
     instance._authz_old_lead = sender.objects.filter(pk=instance.pk).values_list("lead_id", flat=True).first()
 
 
 def _team_saved(sender, instance, created, raw, **kwargs):
+    if raw:  # a fixture or a backup loaded as it was: its users' stamps are restored with them
+        return
     old = getattr(instance, "_authz_old_lead", None)
     if created or old != instance.lead_id:
         lead = instance.__dict__.get("_state") and instance._state.fields_cache.get("lead")
