@@ -137,7 +137,11 @@ class Client:
         if status != 302:
             raise SystemExit(f"log-in refused ({status})")
         location = headers["Location"]
-        status, _, _ = self.request("GET", location)
+        for _ in range(3):  # "/" sends each role to its own landing page
+            status, headers, _ = self.request("GET", location)
+            if status not in (301, 302):
+                break
+            location = headers["Location"]
         if status != 200:
             raise SystemExit(f"landing page {location} answered {status}")
         return time.perf_counter() - started
@@ -221,14 +225,28 @@ def mix_paths():
     ], opps, Customer.objects.count()
 
 
-def run_load(base, user, clients, duration, paths, opps):
+def run_load(base, user, clients, duration, paths, opps, server=None):
+    """`clients` threads log in first (password hashing is not the mix), then request the mix for
+    `duration` seconds from a common start; returns (latencies ms, errors, wall seconds, worker CPU
+    seconds of that window)."""
     results, errors = [], []
     lock = threading.Lock()
-    stop = time.time() + duration
+    window = {}
+
+    def start():
+        window["cpu"] = server.cpu_seconds() if server else 0.0
+        window["started"] = time.perf_counter()
+        window["stop"] = time.time() + duration
+
+    ready = threading.Barrier(clients, action=start)
 
     def worker(n):
         client = Client(base)
-        client.login(user)
+        try:
+            client.login(user)
+        finally:
+            ready.wait()
+        stop = window["stop"]
         i = n
         local, local_err = [], []
         while time.time() < stop:
@@ -252,7 +270,9 @@ def run_load(base, user, clients, duration, paths, opps):
         t.start()
     for t in threads:
         t.join()
-    return results, errors
+    wall = time.perf_counter() - window["started"]
+    cpu = server.cpu_seconds() - window["cpu"] if server else 0.0
+    return results, errors, wall, cpu
 
 
 def cmd_mix(args):
@@ -262,9 +282,7 @@ def cmd_mix(args):
         run_load(base, args.user, 2, 3, paths, opps)  # warm-up of every worker
         rows = []
         for clients in args.clients:
-            cpu0, t0 = server.cpu_seconds(), time.perf_counter()
-            times, errors = run_load(base, args.user, clients, args.duration, paths, opps)
-            wall, cpu = time.perf_counter() - t0, server.cpu_seconds() - cpu0
+            times, errors, wall, cpu = run_load(base, args.user, clients, args.duration, paths, opps, server)
             n = len(times) + 0
             print(f"  {clients} clients: {len(times)} requests, {len(errors)} errors", flush=True)
             rows.append((clients, n / wall, statistics.median(times), quantile(times, .95),
@@ -275,6 +293,7 @@ def cmd_mix(args):
     print("|---:|---:|---:|---:|---:|---:|")
     for clients, rps, med, p95, cpu, err in rows:
         print(f"| {clients} | {rps:.1f} | {med:.0f} | {p95:.0f} | {cpu:.1f} | {err} |")
+    print("load average at the end:", " ".join(f"{x:.2f}" for x in os.getloadavg()))
 
 
 # --- login -------------------------------------------------------------------------------------------------
@@ -290,11 +309,11 @@ def cmd_login(args):
 # --- profile -------------------------------------------------------------------------------------------------
 def cmd_profile(args):
     os.environ.setdefault("DEBUG", "0")
+    os.environ.setdefault("STATIC_MANIFEST", "0")  # as under gunicorn here: no collectstatic needed
     django_setup()
     from django.conf import settings
     from django.db import connection
     from django.test import Client as DjangoClient
-    from django.test.utils import CaptureQueriesContext
     from pyinstrument import Profiler
 
     from presales.accounts.models import User
@@ -309,19 +328,39 @@ def cmd_profile(args):
     for _ in range(3):
         client.get(args.path, **headers)
     profiler = Profiler(interval=0.0002)
-    sql = 0.0
-    with CaptureQueriesContext(connection) as queries:
+    # Queries timed by an execute wrapper: every request resets connection.queries_log
+    # (request_started -> reset_queries), so CaptureQueriesContext would count nothing across requests.
+    sql_times = []
+
+    def timed(execute, sql_text, params, many, context):
+        t0 = time.perf_counter()
+        try:
+            return execute(sql_text, params, many, context)
+        finally:
+            sql_times.append(time.perf_counter() - t0)
+
+    with connection.execute_wrapper(timed):
         profiler.start()
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         for _ in range(args.repeat):
             response = client.get(args.path, **headers)
-        total = time.perf_counter() - started
+        total, cpu = time.perf_counter() - started, time.process_time() - cpu_started
         profiler.stop()
-    sql = sum(float(q["time"]) for q in queries.captured_queries)
+    # CPU per request without the profiler's sampling overhead: the same requests again, unprofiled.
+    cpu_started, walls = time.process_time(), []
+    for _ in range(args.repeat):
+        t0 = time.perf_counter()
+        client.get(args.path, **headers)
+        walls.append((time.perf_counter() - t0) * 1000)
+    bare_cpu = time.process_time() - cpu_started
+    sql = sum(sql_times)
     print(profiler.output_text(unicode=True, color=False, show_all=False))
     print(f"{args.path}: {response.status_code}, {total * 1000 / args.repeat:.1f} ms per request in-process, "
-          f"{len(queries.captured_queries) / args.repeat:.0f} queries, SQL {sql * 1000 / args.repeat:.1f} ms "
-          f"({sql / total:.0%}), Python {(total - sql) * 1000 / args.repeat:.1f} ms")
+          f"{len(sql_times) / args.repeat:.0f} queries, SQL {sql * 1000 / args.repeat:.1f} ms "
+          f"({sql / total:.0%}), Python {(total - sql) * 1000 / args.repeat:.1f} ms; "
+          f"CPU {cpu * 1000 / args.repeat:.1f} ms profiled; unprofiled: CPU {bare_cpu * 1000 / args.repeat:.1f} ms, "
+          f"median {statistics.median(walls):.1f} ms; {len(response.content):,} bytes; "
+          f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
 
 def main():

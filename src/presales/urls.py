@@ -6,6 +6,11 @@ from presales.core.schema_views import docs_view, schema_view
 from presales.insights import views as insights_views
 
 urlpatterns = [
+    # The API first: its requests are the most frequent, and its router's patterns are tried only
+    # for paths under api/ (the pages' prefixes are each one failed match for an API request).
+    path("api/schema/", schema_view, name="api-schema"),
+    path("api/docs/", docs_view, name="api-docs"),
+    path("api/", include(api_urlpatterns)),
     path("", insights_views.home, name="home"),
     path("accounts/", include("presales.accounts.urls")),
     path("customers/", include("presales.customers.urls")),
@@ -29,9 +34,6 @@ urlpatterns = [
     path("imports/", include("presales.imports.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
-    path("api/", include(api_urlpatterns)),
-    path("api/schema/", schema_view, name="api-schema"),
-    path("api/docs/", docs_view, name="api-docs"),
 ]
 
 # A lost database connection answers 503 (and recovers), anything else 500.

@@ -6,3 +6,8 @@ class AccountsConfig(AppConfig):
     name = "presales.accounts"
     label = "accounts"
     verbose_name = _("People and organisation")
+
+    def ready(self):
+        from . import authz
+
+        authz.connect()

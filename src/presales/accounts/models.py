@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from . import authz
 from .choices import MANAGER_ROLES, PRESALES_ROLES, CareerTrack, PresalesLevel, RoleCode
 
 
@@ -71,7 +72,10 @@ class User(AbstractUser):
         _("presales level"), max_length=16, choices=PresalesLevel.choices, blank=True
     )
     career_track = models.CharField(_("career track"), max_length=16, choices=CareerTrack.choices, blank=True)
-    history = HistoricalRecords(excluded_fields=["password", "last_login"], m2m_fields=[roles])
+    # Re-drawn whenever the user's roles or led teams change (accounts.authz): each process keeps
+    # them per user as long as the stamp it read them with is the row's.
+    authz_stamp = models.BigIntegerField(_("authorisation stamp"), default=authz.new_stamp, editable=False)
+    history = HistoricalRecords(excluded_fields=["password", "last_login", "authz_stamp"], m2m_fields=[roles])
 
     class Meta:
         verbose_name = _("user")
@@ -81,12 +85,23 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.display_name or self.get_full_name() or self.username
 
-    # Role checks read the roles once per request-scoped user object.
+    def save(self, *args, **kwargs):
+        # An instance read before a change of roles holds the old stamp: a full save of it must not
+        # write that stamp back (other processes would take their old entries for current).
+        if not self._state.adding and kwargs.get("update_fields") is None and not kwargs.get("force_insert"):
+            deferred = self.get_deferred_fields()
+            kwargs["update_fields"] = [
+                f.name for f in self._meta.concrete_fields
+                if not f.primary_key and f.name != "authz_stamp" and f.attname not in deferred
+            ]
+        super().save(*args, **kwargs)
+
+    # Role checks read the roles once per process and user (accounts.authz), the stamp from this row.
     @cached_property
     def role_codes(self) -> frozenset[str]:
         if not self.pk:
             return frozenset()
-        codes = frozenset(self.roles.values_list("code", flat=True))
+        codes = authz.stored_role_codes(self)
         if self.is_superuser:
             codes = codes | {RoleCode.ADMIN}
         return codes
@@ -107,4 +122,4 @@ class User(AbstractUser):
     def led_team_ids(self) -> frozenset[int]:
         if not self.pk:
             return frozenset()
-        return frozenset(Team.objects.filter(lead=self).values_list("pk", flat=True))
+        return authz.led_team_ids(self)

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from presales.core.models import CreatedByModel
+from presales.core.permissions import visible_through
 
 from .choices import (
     BondStatus,
@@ -41,12 +42,12 @@ class BidQuerySet(models.QuerySet):
         """The bids of the opportunities the user may see (same rule, same 404)."""
         from presales.opportunities.models import Opportunity
 
-        return self.filter(opportunity__in=Opportunity.objects.visible_to(user).values("pk"))
+        return visible_through(self, user, "opportunity", Opportunity)
 
 
 class BidChildQuerySet(models.QuerySet):
     def visible_to(self, user):
-        return self.filter(bid__in=Bid.objects.visible_to(user).values("pk"))
+        return visible_through(self, user, "bid", Bid)
 
 
 class Bid(CreatedByModel):

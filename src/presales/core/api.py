@@ -77,6 +77,13 @@ class ScopedViewSet(viewsets.GenericViewSet):
             qs = qs.prefetch_related(*self.prefetch_related_fields)
         return qs
 
+    def filter_queryset(self, queryset):
+        # A detail request without query parameters: no filter set or ordering to build (their
+        # forms cost more than the query); with parameters, they apply as they always did.
+        if self.action == "retrieve" and not self.request.query_params:
+            return queryset
+        return super().filter_queryset(queryset)
+
     # Fields that only an action changes, and that action's URL segment, e.g.
     # {"presales_owner": "reassign"}: an update that sends another value is told where to go.
     action_fields: dict[str, str] = {}

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from presales.core.models import CreatedByModel
+from presales.core.permissions import visible_through
 
 from .choices import CLOSED_STATUSES, MaterialKind, Mode, QuestionStatus, Side, Status
 
@@ -24,12 +25,12 @@ class DemoQuerySet(models.QuerySet):
         """The demos of the opportunities the user may see (same rule, same 404)."""
         from presales.opportunities.models import Opportunity
 
-        return self.filter(opportunity__in=Opportunity.objects.visible_to(user).values("pk"))
+        return visible_through(self, user, "opportunity", Opportunity)
 
 
 class DemoChildQuerySet(models.QuerySet):
     def visible_to(self, user):
-        return self.filter(demo__in=Demo.objects.visible_to(user).values("pk"))
+        return visible_through(self, user, "demo", Demo)
 
 
 class Demo(CreatedByModel):

@@ -44,6 +44,8 @@ from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
 
+from presales.accounts import authz
+
 from . import precise_jsonl
 
 FORMAT = "presales-backup"
@@ -246,7 +248,7 @@ def restore_backup(path: str | os.PathLike, *, force: bool = False) -> Summary:
         with archive.open(DUMP_NAME) as source, open(dump, "wb") as target:
             for chunk in iter(lambda: source.read(1024 * 1024), b""):
                 target.write(chunk)
-        with transaction.atomic(), _history_paused():
+        with transaction.atomic(), _history_paused(), authz.loading():
             call_command("flush", interactive=False, verbosity=0)
             precise_jsonl.register()
             call_command("loaddata", str(dump), verbosity=0)

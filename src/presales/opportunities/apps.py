@@ -9,6 +9,7 @@ class OpportunitiesConfig(AppConfig):
 
     def ready(self) -> None:
         # Keep the derived progress status current (see presales.opportunities.progress).
-        from . import progress
+        from . import board_totals, progress
 
         progress.connect()
+        board_totals.connect()  # the boards' column totals (presales.opportunities.board_totals)

@@ -11,7 +11,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from presales.core.models import CreatedByModel
-from presales.core.permissions import ScopedQuerySet
+from presales.core.permissions import ScopedQuerySet, visible_through
 
 from .choices import CLOSED_STAGES, Outcome, ProcurementMethod, Progress, Source, Stage
 
@@ -31,7 +31,7 @@ class OpportunityChildQuerySet(models.QuerySet):
     """Records hanging off an opportunity are visible exactly when their opportunity is."""
 
     def visible_to(self, user):
-        return self.filter(opportunity__in=Opportunity.objects.visible_to(user).values("pk"))
+        return visible_through(self, user, "opportunity", Opportunity)
 
 
 class Opportunity(CreatedByModel):
@@ -207,3 +207,26 @@ class Handover(CreatedByModel):
 
     def get_absolute_url(self) -> str:
         return self.opportunity.get_absolute_url()
+
+
+class BoardTotal(models.Model):
+    """How many opportunities, and their summed estimated amount, per board dimension (stage or
+    progress), column key and presales team; maintained in the writers' transactions
+    (presales.opportunities.board_totals), rebuilt by `presales rebuild_board_totals`."""
+
+    dimension = models.CharField(_("dimension"), max_length=8)
+    key = models.CharField(_("column"), max_length=24)
+    team = models.ForeignKey("accounts.Team", verbose_name=_("presales team"), on_delete=models.CASCADE,
+                             related_name="+")
+    count = models.BigIntegerField(_("count"), default=0)
+    amount = models.DecimalField(_("amount"), max_digits=20, decimal_places=2, default=0)
+
+    class Meta:
+        verbose_name = _("board total")
+        verbose_name_plural = _("board totals")
+        constraints = [
+            models.UniqueConstraint(fields=["dimension", "key", "team"], name="board_total_unique_column_team")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dimension}:{self.key}:{self.team_id} = {self.count}"

@@ -37,6 +37,7 @@ from contextvars import ContextVar
 from django.apps import apps
 from django.db.models.signals import post_delete, post_save
 
+from . import board_totals
 from .choices import Progress, Stage
 
 # The modules whose artefacts drive the progress, with their progress function.
@@ -177,13 +178,21 @@ def refresh(opportunity_ids: Iterable[int]) -> int:
     derived = derive(opportunity_ids)
     if not derived:
         return 0
-    current = dict(Opportunity.objects.filter(pk__in=list(derived)).values_list("pk", "progress"))
+    rows = {
+        row["pk"]: row
+        for row in Opportunity.objects.filter(pk__in=list(derived)).values("pk", *board_totals.TRACKED)
+    }
     changed: dict[str, list[int]] = {}
+    deltas: dict = {}
     for pk, value in derived.items():
-        if current.get(pk) != value:
+        row = rows.get(pk)
+        if row is not None and row["progress"] != value:
             changed.setdefault(value, []).append(pk)
+            board_totals.add(deltas, board_totals._values(row), -1)
+            board_totals.add(deltas, board_totals._values({**row, "progress": value}), +1)
     for value, pks in changed.items():
         Opportunity.objects.filter(pk__in=pks).update(progress=value)
+    board_totals.apply(deltas)  # the board's column totals, in the same transaction
     return sum(len(pks) for pks in changed.values())
 
 

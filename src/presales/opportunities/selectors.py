@@ -11,7 +11,7 @@ from django.db.models import Count, F, QuerySet, Sum
 
 from presales.core.humanize import natural_duration
 
-from . import permissions
+from . import board_totals, permissions
 from .choices import CLOSED_STAGES, HANDOVER_STAGES, OPEN_PROGRESS, OPEN_STAGES, Progress, Stage
 from .models import Opportunity
 from .workflow import STAGE_ORDER, available_moves
@@ -41,7 +41,11 @@ class BoardColumn:
 
 
 def board(
-    *, queryset: QuerySet[Opportunity], per_stage: int = BOARD_CARDS_PER_STAGE, by: str = "stage"
+    *,
+    queryset: QuerySet[Opportunity],
+    per_stage: int = BOARD_CARDS_PER_STAGE,
+    by: str = "stage",
+    use_totals: bool = False,
 ) -> list[BoardColumn]:
     """One column per open stage: how many opportunities, their summed estimated amount, and the
     first `per_stage` cards by expected close date (soonest first, undated last). One aggregate
@@ -49,17 +53,26 @@ def board(
     whatever the data, each served by the (stage, expected_close_on) index. (A single window query
     was tried first: it joins and sorts every open opportunity, 330 ms at 100k.)
     `queryset` is already scoped (and filtered) for the user. `by="progress"` makes the columns
-    the open progress statuses instead (the same queries on the (progress, expected_close_on) index)."""
+    the open progress statuses instead (the same queries on the (progress, expected_close_on) index).
+    `use_totals`: `queryset` is every opportunity (a manager's unfiltered board), so the counts and
+    amounts come from the kept totals (BoardTotal) instead of the aggregate."""
     if by == "progress":
         keys, labels = OPEN_PROGRESS, {p: str(Progress(p).label) for p in OPEN_PROGRESS}
     else:
         by, keys, labels = "stage", OPEN_STAGES, {s: str(Stage(s).label) for s in OPEN_STAGES}
     open_qs = queryset.filter(**{f"{by}__in": keys})
     columns = {key: BoardColumn(stage=key, label=labels[key]) for key in keys}
-    totals = open_qs.order_by().values(by).annotate(n=Count("pk"), amount=Sum("estimated_amount"))
-    for row in totals:
-        column = columns[row[by]]
-        column.count, column.amount = row["n"], row["amount"] or Decimal("0")
+    if use_totals:
+        # Every opportunity, unfiltered (the caller decides): the kept column totals, one small
+        # query instead of a GROUP BY over the whole table (board_totals).
+        for key, (count, amount) in board_totals.column_totals(by).items():
+            if key in columns:
+                columns[key].count, columns[key].amount = count, amount
+    else:
+        totals = open_qs.order_by().values(by).annotate(n=Count("pk"), amount=Sum("estimated_amount"))
+        for row in totals:
+            column = columns[row[by]]
+            column.count, column.amount = row["n"], row["amount"] or Decimal("0")
     for key, column in columns.items():
         column.cards = list(
             queryset.filter(**{by: key})

@@ -13,6 +13,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from presales.accounts.models import User
 from presales.core.errors import DomainError
+from presales.core.permissions import sees_everything
 from presales.core.exports import Column, XlsxListExport, choice_label
 from presales.core.views import FormPageMixin as BaseFormPageMixin
 from presales.core.views import ScopedDetailView, ScopedListView, ScopedObjectFormView, ServiceFormView
@@ -85,11 +86,19 @@ class OpportunityBoardView(LoginRequiredMixin, TemplateView):
         ctx = super().get_context_data(**kwargs)
         qs = selectors.opportunity_list(user=self.request.user)
         filterset = BoardFilterSet(self.request.GET or None, queryset=qs, request=self.request)
+        filtered = False
         if filterset.is_bound:
             qs = filterset.qs if filterset.is_valid() else qs.none()
+            # An empty value filters nothing ("only mine" off included: the board has no other
+            # yes/no filter).
+            filtered = not filterset.is_valid() or any(
+                value not in (None, "", [], (), False) for value in filterset.form.cleaned_data.values()
+            )
         ctx["filterset"] = filterset
         ctx["by"] = "progress" if self.request.GET.get("by") == "progress" else "stage"
-        ctx["columns"] = selectors.board(queryset=qs, by=ctx["by"])
+        ctx["columns"] = selectors.board(
+            queryset=qs, by=ctx["by"], use_totals=not filtered and sees_everything(self.request.user)
+        )
         attach_win_probability(card for column in ctx["columns"] for card in column.cards)
         ctx["can_create"] = permissions.can_create_opportunity(self.request.user)
         return ctx

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from presales.core.models import CreatedByModel
+from presales.core.permissions import visible_through
 from presales.customers.choices import Industry
 
 from .choices import (
@@ -47,12 +48,12 @@ class PocQuerySet(models.QuerySet):
         """The POCs of the opportunities the user may see (same rule, same 404)."""
         from presales.opportunities.models import Opportunity
 
-        return self.filter(opportunity__in=Opportunity.objects.visible_to(user).values("pk"))
+        return visible_through(self, user, "opportunity", Opportunity)
 
 
 class PocChildQuerySet(models.QuerySet):
     def visible_to(self, user):
-        return self.filter(poc__in=Poc.objects.visible_to(user).values("pk"))
+        return visible_through(self, user, "poc", Poc)
 
 
 class Poc(CreatedByModel):

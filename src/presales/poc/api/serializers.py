@@ -1,6 +1,7 @@
 from rest_framework import serializers
 
 from presales.accounts.models import User
+from presales.core.serializers import ReadOnceModelSerializer
 
 from ..choices import (
     ROLES_BY_SIDE,
@@ -26,7 +27,7 @@ from ..models import (
 )
 
 
-class PocSerializer(serializers.ModelSerializer):
+class PocSerializer(ReadOnceModelSerializer):
     """The launch confirmation. Status, number, customer and confirmation change only through their
     own actions (move, confirmation)."""
 
@@ -51,16 +52,15 @@ class PocSerializer(serializers.ModelSerializer):
                             "created_at", "updated_at"]
         validators = []
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+    def adjust_fields(self, fields):
         from presales.opportunities.models import Opportunity
 
         request = self.context.get("request")
         if request is not None and request.user.is_authenticated:
-            self.fields["opportunity"].queryset = Opportunity.objects.visible_to(request.user)
+            fields["opportunity"].queryset = Opportunity.objects.visible_to(request.user)
         if self.instance is not None and not isinstance(self.instance, list):
-            self.fields["opportunity"].read_only = True
-        self.fields["our_company"].required = False
+            fields["opportunity"].read_only = True
+        fields["our_company"].required = False
 
 
 class MoveSerializer(serializers.Serializer):
@@ -222,15 +222,14 @@ def _visible_pocs(serializer):
     return Poc.objects.none()
 
 
-class PocChildSerializer(serializers.ModelSerializer):
+class PocChildSerializer(ReadOnceModelSerializer):
     """A record of a POC: `poc` is one the caller can see, fixed after creation."""
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if "poc" in self.fields:
-            self.fields["poc"].queryset = _visible_pocs(self)
+    def adjust_fields(self, fields):
+        if "poc" in fields:
+            fields["poc"].queryset = _visible_pocs(self)
             if self.instance is not None and not isinstance(self.instance, list):
-                self.fields["poc"].read_only = True
+                fields["poc"].read_only = True
 
 
 class CriterionSerializer(PocChildSerializer):
@@ -247,6 +246,16 @@ class CriterionSerializer(PocChildSerializer):
         validators = []
 
 
+class PocDetailSerializer(PocSerializer):
+    """One POC as GET /api/pocs/{id}/ shows it: the launch confirmation with its success criteria
+    and their levels, as /api/poc-criteria/ lists them (one request instead of two)."""
+
+    criteria = CriterionSerializer(many=True, read_only=True)
+
+    class Meta(PocSerializer.Meta):
+        fields = [*PocSerializer.Meta.fields, "criteria"]
+
+
 class ResourceSerializer(PocChildSerializer):
     class Meta:
         model = ResourceItem
@@ -261,9 +270,9 @@ class RiskSerializer(PocChildSerializer):
         fields = ["id", "poc", "description", "likelihood", "impact", "fallback_plan", "owner", "version"]
         read_only_fields = ["version"]
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = User.objects.filter(is_active=True)
+    def adjust_fields(self, fields):
+        super().adjust_fields(fields)
+        fields["owner"].queryset = User.objects.filter(is_active=True)
 
 
 class MeasurementSerializer(PocChildSerializer):
@@ -272,9 +281,9 @@ class MeasurementSerializer(PocChildSerializer):
         fields = ["id", "poc", "criterion", "measured_at", "value", "note", "source", "batch", "created_at"]
         read_only_fields = ["source", "batch", "created_at"]
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["criterion"].queryset = SuccessCriterion.objects.filter(poc__in=_visible_pocs(self).values("pk"))
+    def adjust_fields(self, fields):
+        super().adjust_fields(fields)
+        fields["criterion"].queryset = SuccessCriterion.objects.filter(poc__in=_visible_pocs(self).values("pk"))
 
 
 class IncidentSerializer(PocChildSerializer):

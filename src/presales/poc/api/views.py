@@ -42,6 +42,9 @@ class CreateMixin:
         return Response(self.get_serializer(instance).data, status=status.HTTP_201_CREATED)
 
 
+POC_COLUMNS = [f.name for f in Poc._meta.concrete_fields]
+
+
 class PocViewSet(WritableScopedViewSet):
     """POCs of the opportunities the caller may see, with their launch confirmation; the status,
     the readiness self-check, the verdict, the kickoff, the post-mortem and the exports as actions."""
@@ -56,7 +59,19 @@ class PocViewSet(WritableScopedViewSet):
     def get_queryset(self):
         if self.action == "coaching":
             return selectors.coaching_list(user=self.request.user)
-        return super().get_queryset()
+        qs = super().get_queryset()
+        if self.action in ("list", "retrieve"):
+            # What the read serializer prints: the POC's own columns, the opportunity's number and
+            # the customer's name (not two whole rows per POC).
+            qs = qs.only(*POC_COLUMNS, "opportunity__number", "customer__name")
+        if self.action == "retrieve":
+            qs = qs.prefetch_related("criteria")
+        return qs
+
+    def get_serializer_class(self):
+        if self.action == "retrieve":
+            return s.PocDetailSerializer
+        return super().get_serializer_class()
 
     def create_object(self, data):
         return services.poc_create(actor=self.request.user, **data)

@@ -1,0 +1,100 @@
+"""The hot endpoints of issue 15 keep their query counts and payload sizes: a request by a process
+that has served the user before (roles and led teams kept: accounts.authz) costs exactly the
+queries pinned here, whatever the number of rows; the POC API answers in a bounded number of bytes
+per POC. A change that adds a query or fattens a payload must update these figures on purpose
+(and docs/benchmarks.md, issue 15)."""
+
+import json
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tests.factories.poc import add_criterion, make_opportunity, make_poc
+
+pytestmark = pytest.mark.django_db
+
+# name -> (url, API?); the counts are in PINNED, for a manager and for a presales engineer (team scope)
+HOT = {
+    "poc list API": ("/api/pocs/?page_size=100", True),
+    "poc detail API": ("/api/pocs/{poc}/", True),
+    "board by stage": ("/opportunities/board/", False),
+    "board by progress": ("/opportunities/board/?by=progress", False),
+    "opportunity list": ("/opportunities/", False),
+    "my work": ("/insights/my-work/", False),
+}
+
+
+def grow(cast, n):
+    pocs = []
+    for i in range(n):
+        opportunity = make_opportunity(cast, members=[cast.engineer_a2], name=f"热点项目{i}")
+        poc = make_poc(cast, opportunity=opportunity)
+        add_criterion(poc, cast.engineer_a)
+        add_criterion(poc, cast.engineer_a, name="吞吐量", unit="TPS", direction="higher", pass_level=100,
+                      excellent_level=200, is_key=False)
+        pocs.append(poc)
+    return pocs
+
+
+def warm_count(client, url, api):
+    headers = {"HTTP_ACCEPT": "application/json"} if api else {}
+    assert client.get(url, **headers).status_code == 200  # the process has served this user
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url, **headers)
+    assert response.status_code == 200
+    return len(ctx.captured_queries), response
+
+
+@pytest.mark.parametrize("who", ["manager", "engineer_a"])
+@pytest.mark.parametrize("name", list(HOT))
+def test_hot_endpoint_queries_are_pinned_and_flat(client, cast, name, who):
+    path, api = HOT[name]
+    client.force_login(getattr(cast, who))
+    first = grow(cast, 2)
+    url = path.format(poc=first[0].pk)
+    small, _ = warm_count(client, url, api)
+    grow(cast, 6)
+    large, _ = warm_count(client, url, api)
+    assert small == large, f"{name}: {small} queries with 2 POCs, {large} with 8 (N+1?)"
+    assert large == PINNED[(name, who)], f"{name} as {who}: {large} queries, pinned {PINNED[(name, who)]}"
+
+
+PINNED = {
+    ("poc list API", "manager"): 4,
+    ("poc list API", "engineer_a"): 4,
+    ("poc detail API", "manager"): 4,
+    ("poc detail API", "engineer_a"): 4,
+    ("board by stage", "manager"): 14,
+    ("board by stage", "engineer_a"): 14,
+    ("board by progress", "manager"): 19,
+    ("board by progress", "engineer_a"): 19,
+    ("opportunity list", "manager"): 8,
+    ("opportunity list", "engineer_a"): 8,
+    ("my work", "manager"): 17,
+    ("my work", "engineer_a"): 14,
+}
+
+
+def test_poc_list_payload_per_poc(client, cast):
+    grow(cast, 5)
+    client.force_login(cast.manager)
+    response = client.get("/api/pocs/?page_size=100", HTTP_ACCEPT="application/json")
+    body = response.json()
+    assert body["count"] == 5 and len(body["results"]) == 5
+    assert "criteria" not in body["results"][0]  # the list stays lean: criteria are in the detail
+    per_poc = len(response.content) / 5
+    assert per_poc < 1100, f"{per_poc:.0f} bytes per POC in the list"
+
+
+def test_poc_detail_embeds_its_criteria_with_their_levels(client, cast, django_assert_max_num_queries):
+    poc = grow(cast, 1)[0]
+    client.force_login(cast.engineer_a)
+    response = client.get(f"/api/pocs/{poc.pk}/", HTTP_ACCEPT="application/json")
+    criteria = response.json()["criteria"]
+    listed = client.get(f"/api/poc-criteria/?poc={poc.pk}", HTTP_ACCEPT="application/json").json()["results"]
+    assert criteria == listed  # the same records, as the criteria endpoint shows them
+    assert [(c["name"], c["pass_level"], c["excellent_level"]) for c in criteria] == [
+        ("BMS响应时间", "80.000000", "50.000000"), ("吞吐量", "100.000000", "200.000000")]
+    assert len(response.content) < 1200 + 1100 * len(criteria)
+    assert json.loads(response.content)["number"] == poc.number
