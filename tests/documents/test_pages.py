@@ -701,3 +701,25 @@ def test_access_request_list_queries_constant(client, cast, opportunity, documen
 def test_navigation_has_documents(client, cast):
     client.force_login(cast.engineer_a)
     assert url("list") in client.get(url("access_requests")).content.decode()
+
+
+def test_a_company_wide_document_links_its_project_only_for_who_may_open_it(client, cast, opportunity):
+    """A published company-wide document of team A's project is read by team B's engineer: the
+    project and customer are named, not linked (their pages would answer 404)."""
+    from presales.documents.choices import DocumentStatus
+
+    document = make_document(author=cast.engineer_a, opportunity=opportunity, access_level="public")
+    Document.objects.filter(pk=document.pk).update(status=DocumentStatus.PUBLISHED, published_at=timezone.now())
+    opportunity_url = reverse("opportunities:detail", args=[opportunity.pk])
+    customer_url = opportunity.customer.get_absolute_url()
+
+    client.force_login(cast.engineer_b)
+    page = client.get(document.get_absolute_url())
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert opportunity.customer.name in html and opportunity_url not in html and customer_url not in html
+    assert client.get(opportunity_url).status_code == 404
+
+    client.force_login(cast.engineer_a)
+    html = client.get(document.get_absolute_url()).content.decode()
+    assert opportunity_url in html and customer_url in html

@@ -1615,6 +1615,24 @@ class DemoCompany:
             t[k] = value
         return t
 
+    def give_the_demo_engineer_open_work(self, requests: list) -> None:
+        """The `engineer` login lands on 我的工作: at least one request assigned to him is still
+        open. The random draw usually gives him one; which draw it is depends on the clock (the
+        builder works back from now), so the first assigned, open request of his team is his when
+        the draw gave him none."""
+        engineer = self.fixed["engineer"]
+        open_assigned = [
+            r for r in requests if r.status in OPEN_REQUEST_STATUSES and r.assignee is not None
+        ]
+        if any(r.assignee.pk == engineer.pk for r in open_assigned):
+            return
+        # his own opportunities first, then his team's
+        mine = [r for r in open_assigned if r.opportunity.presales_lead_id == engineer.pk]
+        team = [r for r in open_assigned if engineer in self.team_presales[r.opportunity.customer._team_key]]
+        for req in mine + team:
+            req.assignee = engineer
+            return
+
     def build_support_requests(self) -> None:
         rng = self.rng
         hours = settings.PRESALES_SUPPORT_RESPONSE_HOURS
@@ -1693,6 +1711,7 @@ class DemoCompany:
             req._times = t
             req._assigner = self.assigner_for(team_key)
             requests.append(req)
+        self.give_the_demo_engineer_open_work(requests)
         requests.sort(key=lambda r: (r.submitted_at, r.title))
         number_by_year(requests, prefix="ZC", when="submitted_at", local_year=lambda dt: self.day(dt).year)
         for req in requests:

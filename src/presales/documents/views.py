@@ -18,6 +18,8 @@ from django.views.generic import TemplateView
 from presales.core.exports import Column, XlsxListExport, choice_label
 from presales.core.views import FormPageMixin as BaseFormPageMixin
 from presales.core.views import ScopedDetailView, ScopedListView, ScopedObjectFormView, ServiceFormView
+from presales.customers.models import Customer
+from presales.opportunities.models import Opportunity
 
 from . import filetypes, metadata, permissions, selectors, services
 from .choices import AccessRequestStatus, DocumentStatus, ReviewDecision
@@ -143,6 +145,11 @@ class DocumentDetailView(ScopedDetailView):
             can_review=permissions.can_review(user, document),
             can_archive=permissions.can_archive(user, document),
             can_manage_access=permissions.can_manage_access(user, document),
+            # A company-wide document may belong to a project the reader cannot open: its name is
+            # shown, the link only where it leads somewhere.
+            can_open_opportunity=document.opportunity_id is not None
+            and Opportunity.objects.visible_to(user).filter(pk=document.opportunity_id).exists(),
+            can_open_customer=Customer.objects.visible_to(user).filter(pk=document.customer_id).exists(),
         )
         return ctx
 
