@@ -28,6 +28,8 @@ def main() -> int:
     import django
 
     django.setup()
+    from dataclasses import replace
+
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
     from django.utils import timezone
@@ -36,7 +38,6 @@ def main() -> int:
     from presales.demo import bench_data
     from presales.insights import dashboard
     from presales.insights.forms import DEFAULT_DAYS
-    from dataclasses import replace
 
     manager = User.objects.get(username=bench_data.MANAGER_USERNAME)
     today = timezone.localdate()

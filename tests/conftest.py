@@ -14,7 +14,6 @@ def _reference_data_after_flush(sender, using, **kwargs):
     Django sends post_migrate after the flush; once it has reached the last app, the migrations'
     data operations (idempotent) are replayed, so the next test on this worker finds them again."""
     from django.conf import settings
-
     from django.db import connections
 
     if "plan" in kwargs or sender.name != settings.INSTALLED_APPS[-1]:

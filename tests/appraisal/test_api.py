@@ -5,8 +5,8 @@ from decimal import Decimal
 import pytest
 
 from presales.appraisal import services
-from presales.appraisal.choices import Step
 from presales.appraisal.api.serializers import SCORE_FIELDS
+from presales.appraisal.choices import Step
 from presales.appraisal.models import Adjustment, Appraisal, Cycle, SourceEntry
 from tests.factories.accounts import make_user
 from tests.factories.appraisal import hand_items, make_scheme, published, running_cycle, to_committee

@@ -21,7 +21,6 @@ from django.apps import apps  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, models  # noqa: E402
 
-
 FTS_PREFIX = "knowledge_article_fts"
 
 

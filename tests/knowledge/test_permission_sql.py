@@ -5,11 +5,11 @@ join form (documents.permissions.project_team_q) selects, for every kind of link
 import pytest
 from django.db.models import Q
 
+from presales.accounts.choices import RoleCode
 from presales.documents.permissions import project_team_q as joined_project_team_q
 from presales.knowledge.choices import AccessLevel
 from presales.knowledge.models import Article
 from presales.knowledge.permissions import project_team_q
-from presales.accounts.choices import RoleCode
 from tests.factories import CustomerFactory, make_user
 from tests.factories.poc import make_opportunity
 

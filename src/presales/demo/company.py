@@ -1629,9 +1629,9 @@ class DemoCompany:
         # his own opportunities first, then his team's
         mine = [r for r in open_assigned if r.opportunity.presales_lead_id == engineer.pk]
         team = [r for r in open_assigned if engineer in self.team_presales[r.opportunity.customer._team_key]]
-        for req in mine + team:
-            req.assignee = engineer
-            return
+        chosen = next(iter(mine + team), None)
+        if chosen is not None:
+            chosen.assignee = engineer
 
     def build_support_requests(self) -> None:
         rng = self.rng

@@ -13,8 +13,8 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from presales.accounts.models import User
 from presales.core.errors import DomainError
-from presales.core.permissions import sees_everything
 from presales.core.exports import Column, XlsxListExport, choice_label
+from presales.core.permissions import sees_everything
 from presales.core.views import FormPageMixin as BaseFormPageMixin
 from presales.core.views import ScopedDetailView, ScopedListView, ScopedObjectFormView, ServiceFormView
 from presales.customers.choices import Industry
