@@ -172,3 +172,13 @@ def test_search_queries_do_not_grow(client, cast, article):
 
 def test_max_query_is_business_limit():
     assert search_module.MAX_QUERY == 200
+
+
+def test_search_api_hits_carry_their_tags_in_alphabetical_order(client, cast):
+    tagged = make_article(cast, title="高温误报处置FAQ", body="高温误报处理步骤", tags=["zeta", "bms", "alpha"])
+    untagged = make_article(cast, title="高温误报复盘", body="高温误报复盘记录")
+    client.force_login(cast.engineer_b)
+    results = client.get(reverse("knowledge-article-search"), {"q": "高温误报"}).json()["results"]
+    by_id = {r["id"]: r["tags"] for r in results}
+    assert by_id[tagged.pk] == ["alpha", "bms", "zeta"]
+    assert by_id[untagged.pk] == []

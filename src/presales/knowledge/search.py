@@ -53,6 +53,7 @@ class Hit:
     article: Article
     rank: float
     snippet: str
+    tags: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -212,14 +213,22 @@ def search(user, query: str, filters: dict | None = None, *, page: int = 1, per_
         ranked, total = _ranked_page(matching(base, groups, strict=False, strict_first=True), start, per_page)
         result.partial = strict == 0 and total > 0
     result.count = total
+    page_ids = [pk for pk, _rank in ranked]
     articles = (
-        Article.objects.filter(pk__in=[pk for pk, _rank in ranked]).select_related("owner").prefetch_related("tags")
+        Article.objects.filter(pk__in=page_ids).select_related("owner")
         .only("pk", "kind", "title", "body", "industry", "product_line", "published_at", "updated_at",
               "access_level", "status", "owner__display_name", "owner__username")
         .in_bulk()
     )
+    # The page's tag names in one narrow query (a prefetch builds a Tag object per row: twice the CPU).
+    tags: dict[int, list[str]] = {}
+    if page_ids:
+        for article_id, name in (Article.tags.through.objects.filter(article_id__in=page_ids)
+                                 .order_by("tag__name").values_list("article_id", "tag__name")):
+            tags.setdefault(article_id, []).append(name)
     result.hits = [
-        Hit(articles[pk], float(rank or 0), highlight(snippet_source(articles[pk].body, terms), terms))
+        Hit(articles[pk], float(rank or 0), highlight(snippet_source(articles[pk].body, terms), terms),
+            tags.get(pk, []))
         for pk, rank in ranked if pk in articles
     ]
     return result

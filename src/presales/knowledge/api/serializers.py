@@ -113,13 +113,10 @@ class SearchHitSerializer(serializers.Serializer):
     kind = serializers.CharField(source="article.kind")
     title = serializers.CharField(source="article.title")
     industry = serializers.CharField(source="article.industry")
-    tags = serializers.SerializerMethodField()
+    tags = serializers.ListField(child=serializers.CharField(), help_text="Tag names, in alphabetical order.")
     published_at = serializers.DateTimeField(source="article.published_at")
     rank = serializers.FloatField()
     snippet = serializers.CharField(help_text="Escaped HTML with the matched words in <mark>.")
-
-    def get_tags(self, hit) -> list[str]:
-        return [t.name for t in hit.article.tags.all()]
 
 
 class SearchResultSerializer(serializers.Serializer):
