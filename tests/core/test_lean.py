@@ -110,3 +110,14 @@ def test_a_source_that_is_not_a_column_must_be_given():
     with pytest.raises(ImproperlyConfigured, match="is_confirmed"):
         LeanReader(Shown).columns  # noqa: B018
     assert LeanReader(Shown, computed={"confirmed": lambda row: False}).columns == ("id",)
+
+
+def test_the_browsable_api_still_edits_the_record(client, cast, pocs):
+    """The HTML view of a POC takes the usual path: its edit form is the record's (the opportunity
+    is fixed once the POC exists), not a blank form listing every opportunity."""
+    client.force_login(cast.manager)
+    page = client.get(f"/api/pocs/{pocs[0].pk}/", HTTP_ACCEPT="text/html")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert pocs[0].number in html and 'name="title"' in html
+    assert 'name="opportunity"' not in html

@@ -9,6 +9,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.exceptions import PermissionDenied as ApiPermissionDenied
 from rest_framework.generics import get_object_or_404
 from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from presales.core.api import ReadOnlyScopedViewSet, WritableScopedViewSet
@@ -74,6 +75,9 @@ class PocViewSet(WritableScopedViewSet):
         return self.get_paginated_response(s.POC_READER.represent(page))
 
     def retrieve(self, request, *args, **kwargs):
+        if not isinstance(request.accepted_renderer, JSONRenderer):
+            # The browsable API builds its edit form from the serializer's instance: the usual path.
+            return super().retrieve(request, *args, **kwargs)
         queryset = self.filter_queryset(self.get_queryset()).values(*s.POC_READER.columns)
         lookup_url_kwarg = self.lookup_url_kwarg or self.lookup_field
         row = get_object_or_404(queryset, **{self.lookup_field: self.kwargs[lookup_url_kwarg]})
