@@ -3,7 +3,8 @@
 
     export DATABASE_URL=postgres://postgres@127.0.0.1:5432/presales_bench_1000
     .venv/bin/python bench/speed.py poc                 # POC list (100/page) / detail / criteria, 1 worker
-    .venv/bin/python bench/speed.py poc --peer http://127.0.0.1:8100   # interleaved with the peer
+    .venv/bin/python bench/speed.py poc --peer http://127.0.0.1:8100 --peer-auth "Bearer <jwt>" \
+        --peer-pid <pid> --peer-paths '{"list": "/pocs/?limit=100", ...}'   # interleaved with the peer
     .venv/bin/python bench/speed.py mix --clients 20    # 4 workers: req/s, p95, CPU ms per request
     .venv/bin/python bench/speed.py login               # log-in form -> landing page, 1 worker
     .venv/bin/python bench/speed.py profile /api/pocs/1/   # pyinstrument of one request, in-process
@@ -97,19 +98,20 @@ class Gunicorn:
 class Client:
     """One keep-alive connection; session log-in through the form, or a token."""
 
-    def __init__(self, base: str, token: str | None = None):
+    def __init__(self, base: str, token: str | None = None, authorization: str | None = None):
         parts = urlsplit(base)
         self.host, self.port = parts.hostname, parts.port or 80
         self.conn = http.client.HTTPConnection(self.host, self.port, timeout=60)
         self.cookies: dict[str, str] = {}
-        self.token = token
+        # Our API takes "Token <key>"; another server may want e.g. "Bearer <jwt>" (--peer-auth).
+        self.authorization = authorization or (f"Token {token}" if token else None)
 
     def request(self, method, path, body=None, headers=None):
         headers = dict(headers or {})
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
-        if self.token:
-            headers["Authorization"] = f"Token {self.token}"
+        if self.authorization:
+            headers["Authorization"] = self.authorization
         for attempt in range(2):
             try:
                 self.conn.request(method, path, body=body, headers=headers)
@@ -162,6 +164,16 @@ def token_of(username):
 
 
 # --- poc -----------------------------------------------------------------------------------------------
+def process_cpu(pid: int) -> float:
+    """CPU seconds of a server process and its children (the workers)."""
+    proc = psutil.Process(pid)
+    total = 0.0
+    for p in [proc, *proc.children(recursive=True)]:
+        t = p.cpu_times()
+        total += t.user + t.system
+    return total
+
+
 def cmd_poc(args):
     django_setup()
     from presales.poc.models import Poc
@@ -173,21 +185,32 @@ def cmd_poc(args):
         "detail": f"/api/pocs/{poc_id}/",
         "criteria": f"/api/poc-criteria/?poc={poc_id}",
     }
-    servers = {"ours": ("http://127.0.0.1:%d" % args.port, token_of(args.user), ours)}
+    # name -> (base URL, Authorization header, paths, pid of the server for its CPU or None)
+    servers = {"ours": (f"http://127.0.0.1:{args.port}", f"Token {token_of(args.user)}", ours, None)}
     if args.peer:
         peer_paths = json.loads(args.peer_paths) if args.peer_paths else {
-            "list": "/api/v1/pocs/?limit=100", "detail": "/api/v1/pocs/%d" % poc_id,
-            "criteria": "/api/v1/pocs/%d/criteria" % poc_id}
-        servers["peer"] = (args.peer, None, peer_paths)
-    with Gunicorn(1, args.port):
-        clients = {name: Client(base, token) for name, (base, token, _) in servers.items()}
-        times = {(n, k): [] for n in servers for k in ours}
+            "list": "/api/v1/pocs/?limit=100", "detail": f"/api/v1/pocs/{poc_id}",
+            "criteria": f"/api/v1/pocs/{poc_id}/criteria"}
+        servers["peer"] = (args.peer, args.peer_auth or None, peer_paths, args.peer_pid or None)
+    kinds = list(dict.fromkeys([*ours, *(k for _, _, paths, _ in servers.values() for k in paths)]))
+    print(f"start {time.strftime('%Y-%m-%d %H:%M:%S', time.gmtime())} UTC, load average "
+          f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}", flush=True)
+    with Gunicorn(1, args.port) as gunicorn:
+        cpu_of = {"ours": gunicorn.cpu_seconds}
+        for name, (_, _, _, pid) in servers.items():
+            if pid:
+                cpu_of[name] = lambda pid=pid: process_cpu(pid)
+        clients = {name: Client(base, authorization=auth) for name, (base, auth, _, _) in servers.items()}
+        times = {(n, k): [] for n in servers for k in kinds}
+        cpu = {(n, k): 0.0 for n in servers for k in kinds}
         sizes = {}
-        for round_ in range(args.rounds):
-            for name, (_, _, paths) in servers.items():
+        for _round in range(args.rounds):
+            for name, (_, _, paths, _) in servers.items():
                 client = clients[name]
                 for kind, path in paths.items():
                     for i in range(args.warmup + args.repeat):
+                        if i == args.warmup and name in cpu_of:
+                            cpu_started = cpu_of[name]()
                         started = time.perf_counter()
                         status, _, data = client.request("GET", path, headers={"Accept": "application/json"})
                         elapsed = time.perf_counter() - started
@@ -196,13 +219,24 @@ def cmd_poc(args):
                         if i >= args.warmup:
                             times[(name, kind)].append(elapsed * 1000)
                         sizes[(name, kind)] = len(data)
-    print(f"| endpoint | {' | '.join(f'{n} median ms | {n} p95 ms | {n} bytes' for n in servers)} |")
-    print("|---|" + "---:|" * (3 * len(servers)))
-    for kind in ours:
+                    if name in cpu_of:
+                        cpu[(name, kind)] += cpu_of[name]() - cpu_started
+    print(f"end {time.strftime('%Y-%m-%d %H:%M:%S', time.gmtime())} UTC, load average "
+          f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}; {args.rounds} rounds x {args.repeat} requests "
+          f"per endpoint and server, interleaved")
+    columns = " | ".join(f"{n} median ms | {n} p95 ms | {n} CPU ms | {n} bytes" for n in servers)
+    print(f"| endpoint | {columns} |")
+    print("|---|" + "---:|" * (4 * len(servers)))
+    for kind in kinds:
         cells = []
         for n in servers:
             t = times[(n, kind)]
-            cells += [f"{statistics.median(t):.1f}", f"{quantile(t, .95):.1f}", f"{sizes[(n, kind)]:,}"]
+            if not t:
+                cells += ["", "", "", ""]
+                continue
+            cpu_ms = f"{cpu[(n, kind)] * 1000 / len(t):.1f}" if n in cpu_of else ""
+            cells += [f"{statistics.median(t):.1f}", f"{quantile(t, .95):.1f}", cpu_ms,
+                      f"{sizes[(n, kind)]:,}"]
         print(f"| {kind} | {' | '.join(cells)} |")
 
 
@@ -346,20 +380,25 @@ def cmd_profile(args):
             response = client.get(args.path, **headers)
         total, cpu = time.perf_counter() - started, time.process_time() - cpu_started
         profiler.stop()
-    # CPU per request without the profiler's sampling overhead: the same requests again, unprofiled.
-    cpu_started, walls = time.process_time(), []
-    for _ in range(args.repeat):
-        t0 = time.perf_counter()
-        client.get(args.path, **headers)
-        walls.append((time.perf_counter() - t0) * 1000)
-    bare_cpu = time.process_time() - cpu_started
+    # CPU per request without the profiler's sampling overhead: the same requests again, unprofiled
+    # (the SQL share of these: the profiler inflates the Python side several-fold).
     sql = sum(sql_times)
+    sql_times.clear()
+    cpu_started, walls = time.process_time(), []
+    with connection.execute_wrapper(timed):
+        for _ in range(args.repeat):
+            t0 = time.perf_counter()
+            client.get(args.path, **headers)
+            walls.append((time.perf_counter() - t0) * 1000)
+    bare_cpu = time.process_time() - cpu_started
+    bare_sql, bare_wall = sum(sql_times) * 1000 / args.repeat, sum(walls) / args.repeat
     print(profiler.output_text(unicode=True, color=False, show_all=False))
     print(f"{args.path}: {response.status_code}, {total * 1000 / args.repeat:.1f} ms per request in-process, "
           f"{len(sql_times) / args.repeat:.0f} queries, SQL {sql * 1000 / args.repeat:.1f} ms "
           f"({sql / total:.0%}), Python {(total - sql) * 1000 / args.repeat:.1f} ms; "
           f"CPU {cpu * 1000 / args.repeat:.1f} ms profiled; unprofiled: CPU {bare_cpu * 1000 / args.repeat:.1f} ms, "
-          f"median {statistics.median(walls):.1f} ms; {len(response.content):,} bytes; "
+          f"median {statistics.median(walls):.1f} ms, mean {bare_wall:.1f} ms of which SQL {bare_sql:.1f} ms "
+          f"({bare_sql / bare_wall:.0%}); {len(response.content):,} bytes; "
           f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
 
@@ -373,7 +412,11 @@ def main():
     p.add_argument("--repeat", type=int, default=25)
     p.add_argument("--warmup", type=int, default=3)
     p.add_argument("--peer", default="")
-    p.add_argument("--peer-paths", default="", help='JSON {"list": ..., "detail": ..., "criteria": ...}')
+    p.add_argument("--peer-paths", default="", help='JSON {"list": ..., "detail": ..., "criteria": ...}; '
+                   'other names add rows')
+    p.add_argument("--peer-auth", default="", help='the peer\'s Authorization header, e.g. "Bearer <jwt>"')
+    p.add_argument("--peer-pid", type=int, default=0,
+                   help="the peer server's pid: its (workers') CPU per request")
     m = sub.add_parser("mix")
     m.add_argument("--clients", type=lambda v: [int(x) for x in v.split(",")], default=[20])
     m.add_argument("--workers", type=int, default=4)

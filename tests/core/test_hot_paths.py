@@ -98,3 +98,23 @@ def test_poc_detail_embeds_its_criteria_with_their_levels(client, cast, django_a
         ("BMS响应时间", "80.000000", "50.000000"), ("吞吐量", "100.000000", "200.000000")]
     assert len(response.content) < 1200 + 1100 * len(criteria)
     assert json.loads(response.content)["number"] == poc.number
+
+
+@pytest.mark.parametrize("who", ["manager", "engineer_a"])
+def test_poc_api_with_a_token_costs_three_queries(client, cast, who):
+    """As the benchmark calls it (bench/speed.py poc): the token (with its user), then the total
+    and the page for the list, the POC and its criteria for the detail — flat with the data."""
+    from rest_framework.authtoken.models import Token
+
+    key = Token.objects.create(user=getattr(cast, who)).key
+    headers = {"HTTP_ACCEPT": "application/json", "HTTP_AUTHORIZATION": f"Token {key}"}
+    first = grow(cast, 2)
+    for url in ("/api/pocs/?page_size=100", f"/api/pocs/{first[0].pk}/"):
+        assert client.get(url, **headers).status_code == 200
+        counts = []
+        for _ in range(2):
+            with CaptureQueriesContext(connection) as ctx:
+                assert client.get(url, **headers).status_code == 200
+            counts.append(len(ctx.captured_queries))
+            grow(cast, 3)
+        assert counts == [3, 3], f"{url} as {who}: {counts} queries"

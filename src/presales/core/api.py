@@ -6,8 +6,10 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
+from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import exceptions, mixins, status, viewsets
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from .concurrency import whole_version
@@ -80,9 +82,26 @@ class ScopedViewSet(viewsets.GenericViewSet):
     def filter_queryset(self, queryset):
         # A detail request without query parameters: no filter set or ordering to build (their
         # forms cost more than the query); with parameters, they apply as they always did.
-        if self.action == "retrieve" and not self.request.query_params:
+        params = self.request.query_params
+        if self.action == "retrieve" and not params:
+            return queryset
+        if self.action == "list" and not (params.keys() - self._not_filters()):
+            # A list without any filter parameter (only page, page size, ordering): the filter set
+            # would build its form and filter nothing (an empty value filters nothing); the
+            # other backends (the ordering) apply as always.
+            for backend in self.filter_backends:
+                if not issubclass(backend, DjangoFilterBackend):
+                    queryset = backend().filter_queryset(self.request, queryset, self)
             return queryset
         return super().filter_queryset(queryset)
+
+    def _not_filters(self) -> set[str]:
+        names = {api_settings.ORDERING_PARAM, api_settings.URL_FORMAT_OVERRIDE}
+        paginator = self.paginator
+        for attr in ("page_query_param", "page_size_query_param"):
+            if getattr(paginator, attr, None):
+                names.add(getattr(paginator, attr))
+        return names
 
     # Fields that only an action changes, and that action's URL segment, e.g.
     # {"presales_owner": "reassign"}: an update that sends another value is told where to go.

@@ -56,6 +56,16 @@ class PocChildQuerySet(models.QuerySet):
         return visible_through(self, user, "poc", Poc)
 
 
+def launch_confirmed(method, *, our_signatory, our_signed_on, customer_signatory, customer_signed_on,
+                     email_reference) -> bool:
+    """`Poc.is_confirmed` from the columns (also for rows read with `values()`)."""
+    if method == ConfirmationMethod.SIGNED:
+        return bool(our_signatory and our_signed_on and customer_signatory and customer_signed_on)
+    if method == ConfirmationMethod.EMAIL:
+        return bool(customer_signatory and customer_signed_on and email_reference)
+    return False
+
+
 class Poc(CreatedByModel):
     """One POC of an opportunity, numbered POC-YYYY-NNN by the sequence service. The status moves
     only through `poc_move` (workflow with guards, an event row per move)."""
@@ -144,12 +154,9 @@ class Poc(CreatedByModel):
     @property
     def is_confirmed(self) -> bool:
         """Signed by both sides with dates, or confirmed by a recorded e-mail."""
-        if self.confirmation_method == ConfirmationMethod.SIGNED:
-            return bool(self.our_signatory and self.our_signed_on and self.customer_signatory
-                        and self.customer_signed_on)
-        if self.confirmation_method == ConfirmationMethod.EMAIL:
-            return bool(self.customer_signatory and self.customer_signed_on and self.email_reference)
-        return False
+        return launch_confirmed(self.confirmation_method, our_signatory=self.our_signatory,
+                                our_signed_on=self.our_signed_on, customer_signatory=self.customer_signatory,
+                                customer_signed_on=self.customer_signed_on, email_reference=self.email_reference)
 
     @property
     def next_step_text(self) -> str:

@@ -1,6 +1,9 @@
+from operator import attrgetter
+
 from rest_framework import serializers
 
 from presales.accounts.models import User
+from presales.core.lean import LeanReader
 from presales.core.serializers import ReadOnceModelSerializer
 
 from ..choices import (
@@ -24,6 +27,7 @@ from ..models import (
     ScopeChange,
     SuccessCriterion,
     SyncNote,
+    launch_confirmed,
 )
 
 
@@ -254,6 +258,23 @@ class PocDetailSerializer(PocSerializer):
 
     class Meta(PocSerializer.Meta):
         fields = [*PocSerializer.Meta.fields, "criteria"]
+
+
+def _row_confirmed(row) -> bool:
+    return launch_confirmed(row["confirmation_method"], our_signatory=row["our_signatory"],
+                            our_signed_on=row["our_signed_on"], customer_signatory=row["customer_signatory"],
+                            customer_signed_on=row["customer_signed_on"],
+                            email_reference=row["email_reference"])
+
+
+# The lean read path of the POC list/detail and the criteria (core.lean; issue 15): the same JSON
+# as PocSerializer / PocDetailSerializer / CriterionSerializer, from values() rows (POCs) or the
+# criteria objects (their level texts are model properties).
+POC_READER = LeanReader(PocSerializer, computed={"confirmed": _row_confirmed},
+                        columns=["confirmation_method", "our_signatory", "our_signed_on", "customer_signatory",
+                                 "customer_signed_on", "email_reference"])
+CRITERION_READER = LeanReader(CriterionSerializer, computed={"pass_text": attrgetter("pass_text"),
+                                                             "excellent_text": attrgetter("excellent_text")})
 
 
 class ResourceSerializer(PocChildSerializer):

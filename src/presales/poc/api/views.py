@@ -7,10 +7,13 @@ from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.exceptions import PermissionDenied as ApiPermissionDenied
+from rest_framework.generics import get_object_or_404
 from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from presales.core.api import ReadOnlyScopedViewSet, WritableScopedViewSet
+from presales.core.pagination import CountedBy
 
 from .. import exports, permissions, selectors, services
 from ..choices import MeasurementSource
@@ -42,9 +45,6 @@ class CreateMixin:
         return Response(self.get_serializer(instance).data, status=status.HTTP_201_CREATED)
 
 
-POC_COLUMNS = [f.name for f in Poc._meta.concrete_fields]
-
-
 class PocViewSet(WritableScopedViewSet):
     """POCs of the opportunities the caller may see, with their launch confirmation; the status,
     the readiness self-check, the verdict, the kickoff, the post-mortem and the exports as actions."""
@@ -59,14 +59,36 @@ class PocViewSet(WritableScopedViewSet):
     def get_queryset(self):
         if self.action == "coaching":
             return selectors.coaching_list(user=self.request.user)
-        qs = super().get_queryset()
-        if self.action in ("list", "retrieve"):
-            # What the read serializer prints: the POC's own columns, the opportunity's number and
-            # the customer's name (not two whole rows per POC).
-            qs = qs.only(*POC_COLUMNS, "opportunity__number", "customer__name")
-        if self.action == "retrieve":
-            qs = qs.prefetch_related("criteria")
-        return qs
+        return super().get_queryset()
+
+    # The list and the detail read through the lean path (core.lean, issue 15): the JSON of
+    # PocSerializer / PocDetailSerializer, built from values() rows — the POC's columns, the
+    # opportunity's number and the customer's name — without a model object or DRF's per-field
+    # work per POC. The scope, filters, ordering and pagination are the viewset's own.
+    def list(self, request, *args, **kwargs):
+        queryset = self.filter_queryset(self.get_queryset())
+        rows = queryset.values(*s.POC_READER.columns)
+        # The total without the joins that only the printed columns need (both keys are non-null).
+        page = self.paginate_queryset(CountedBy(rows, queryset))
+        if page is None:
+            return Response(s.POC_READER.represent(rows))
+        return self.get_paginated_response(s.POC_READER.represent(page))
+
+    def retrieve(self, request, *args, **kwargs):
+        if not isinstance(request.accepted_renderer, JSONRenderer):
+            # The browsable API builds its edit form from the serializer's instance: the usual path.
+            return super().retrieve(request, *args, **kwargs)
+        queryset = self.filter_queryset(self.get_queryset()).values(*s.POC_READER.columns)
+        lookup_url_kwarg = self.lookup_url_kwarg or self.lookup_field
+        row = get_object_or_404(queryset, **{self.lookup_field: self.kwargs[lookup_url_kwarg]})
+        self.check_object_permissions(request, row)
+        data = s.POC_READER.one(row)
+        # PocDetailSerializer: PocSerializer's fields, then the criteria as /api/poc-criteria/ shows them.
+        data["criteria"] = s.CRITERION_READER.represent(SuccessCriterion.objects.filter(poc_id=row["id"]),
+                                                        objects=True)
+        response = Response(data)
+        response["ETag"] = f'"{row["version"]}"'
+        return response
 
     def get_serializer_class(self):
         if self.action == "retrieve":
@@ -193,8 +215,8 @@ class PocViewSet(WritableScopedViewSet):
         return Response(s.ImportResultSerializer(batch).data, status=201)
 
     @extend_schema(parameters=[
-        OpenApiParameter("document", str, enum=list(exports.DOCUMENTS), required=True),
-        OpenApiParameter("file_format", str, enum=list(exports.FORMATS), required=True),
+        OpenApiParameter("document", str, enum=[*exports.DOCUMENTS], required=True),
+        OpenApiParameter("file_format", str, enum=[*exports.FORMATS], required=True),
     ], responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
     @action(detail=True, methods=["get"])
     def export(self, request, pk=None):
@@ -237,6 +259,14 @@ class CriterionViewSet(WritableScopedViewSet):
     serializer_class = s.CriterionSerializer
     filterset_fields = ["poc", "is_key"]
     ordering = ["poc", "-is_key", "position"]
+
+    def list(self, request, *args, **kwargs):
+        # The lean read path (core.lean): CriterionSerializer's JSON without its per-field work.
+        queryset = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(queryset)
+        if page is None:
+            return Response(s.CRITERION_READER.represent(queryset, objects=True))
+        return self.get_paginated_response(s.CRITERION_READER.represent(page, objects=True))
 
     def create_object(self, data):
         return services.criterion_create(actor=self.request.user, **data)

@@ -1,0 +1,219 @@
+"""A lean read path for hot API endpoints (issue 15): print exactly what a read serializer prints,
+without DRF's per-object, per-field work.
+
+DRF shows a record by asking every field for its attribute (a generic `get_attribute` with its
+checks), then for its representation; for a list of 100 POCs of 37 fields that is 3,700 such
+rounds plus a model object (and two related ones) per row: most of the request. `LeanReader`
+keeps the serializer as the single description of the output — field names, order, sources and
+formats come from its (shared, `ReadFieldsOnce`) read fields — and turns it once per class into a
+list of (name, source, converter). Rows come from `values()` (no model objects), or from objects
+when a field needs a model property.
+
+The converters reproduce DRF's `to_representation` of each field class (ISO dates and times in
+the current time zone, `Z` for UTC, choices as their values, related records as their keys); a
+field class without a fast converter uses its own `to_representation`, so the output cannot
+differ, only the speed. `tests/core/test_lean.py` compares both paths on records that fill every
+field.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterable
+from operator import attrgetter
+from typing import NamedTuple
+
+from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
+from django.db import models
+from django.utils import timezone
+from rest_framework import ISO_8601, fields, relations, serializers
+from rest_framework.settings import api_settings
+
+_lock = threading.Lock()
+
+
+def _datetime_converter(field) -> Callable | None:
+    output_format = getattr(field, "format", api_settings.DATETIME_FORMAT)
+    if output_format is None or output_format.lower() != ISO_8601 or hasattr(field, "timezone"):
+        return None
+
+    def convert(value, tz):
+        if isinstance(value, str):
+            return value
+        if tz is not None:
+            value = value.astimezone(tz) if timezone.is_aware(value) else field.enforce_timezone(value)
+        text = value.isoformat()
+        return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+    return convert
+
+
+def _converter(field) -> Callable:
+    """convert(value, tz) of a non-None value, as `field.to_representation(value)` would."""
+    cls = type(field)
+    if isinstance(field, relations.PrimaryKeyRelatedField) and field.pk_field is None:
+        return (lambda value, tz: value.pk if hasattr(value, "pk") else value)
+    if cls is fields.DateTimeField:
+        convert = _datetime_converter(field)
+        if convert is not None:
+            return convert
+    if cls is fields.DateField:
+        output_format = getattr(field, "format", api_settings.DATE_FORMAT)
+        if output_format is not None and output_format.lower() == ISO_8601:
+            return (lambda value, tz: value if isinstance(value, str) else value.isoformat())
+    if cls in (fields.CharField, fields.EmailField, fields.URLField, fields.SlugField):
+        return (lambda value, tz: value if type(value) is str else str(value))
+    if cls is fields.IntegerField:
+        return (lambda value, tz: value if type(value) is int else int(value))
+    if cls is fields.BooleanField:
+        return (lambda value, tz: value if type(value) is bool else field.to_representation(value))
+    if cls is fields.ChoiceField:
+        lookup = field.choice_strings_to_values
+
+        def choice(value, tz):
+            if value == "":
+                return value
+            return lookup.get(str(value), value)
+
+        return choice
+    to_representation = field.to_representation
+    return (lambda value, tz: to_representation(value))
+
+
+class _Step(NamedTuple):
+    name: str
+    path: str | None  # values() path; None: computed (attr is then the function of the row)
+    attr: str | Callable  # attribute path on an object
+    convert: Callable | None  # None: the column's value is already what DRF prints
+
+
+_STR_COLUMNS = (models.CharField, models.TextField)
+
+
+def _identity(field, model_field) -> bool:
+    """DRF prints the column's value unchanged: text of a text column (str(), or a choice whose
+    string is itself), a whole number of an integer column, a boolean of a boolean column, the key
+    of a related record (values() and the attname give the key itself)."""
+    if isinstance(field, relations.PrimaryKeyRelatedField):
+        return field.pk_field is None
+    cls = type(field)
+    if cls in (fields.CharField, fields.ChoiceField):
+        return isinstance(model_field, _STR_COLUMNS)
+    if cls is fields.IntegerField:
+        return isinstance(model_field, models.IntegerField)
+    if cls is fields.BooleanField:
+        return isinstance(model_field, models.BooleanField)
+    return False
+
+
+class LeanReader:
+    """The read representation of `serializer_class` (a `ReadFieldsOnce` serializer), built once.
+
+    `computed` maps a field name to a function of the row (dict or object) that gives the field's
+    attribute when its source is not a column (a model property); the field's conversion still
+    applies. `columns` names the columns such functions read when rows come from `values()`.
+    Nested serializers are not handled: add them to the dict the reader returns (see the POC
+    detail)."""
+
+    def __init__(self, serializer_class, *, computed: dict[str, Callable] | None = None,
+                 columns: Iterable[str] = (), skip: Iterable[str] = ()):
+        self.serializer_class = serializer_class
+        self.computed = computed or {}
+        self.extra_columns = tuple(columns)
+        self.skip = frozenset(skip)
+        self._plan = None
+
+    # --- the plan: built once per reader (the serializer's read fields are shared per class) ---
+    def _build(self):
+        model = self.serializer_class.Meta.model
+        read_fields = self.serializer_class._shared_read_fields()
+        plan, paths = [], []
+        for name, field in read_fields.items():
+            if field.write_only or name in self.skip:
+                continue
+            if name in self.computed:
+                plan.append(_Step(name, None, self.computed[name], _converter(field)))
+                continue
+            if isinstance(field, serializers.BaseSerializer | relations.ManyRelatedField) or (
+                    isinstance(field, relations.RelatedField)
+                    and not isinstance(field, relations.PrimaryKeyRelatedField)):
+                raise ImproperlyConfigured(f"{self.serializer_class.__name__}.{name}: not handled (nested, "
+                                           "to-many or not a key); give it in `computed` or `skip` it")
+            attrs = list(field.source_attrs)
+            path, attr, model_field = self._path(model, attrs, field)
+            plan.append(_Step(name, path, attr, None if _identity(field, model_field) else _converter(field)))
+            paths.append(path)
+        return plan, tuple(dict.fromkeys([*paths, *self.extra_columns]))
+
+    @staticmethod
+    def _path(model, attrs, field):
+        """The values() path, the attribute path and the model field of a field's source; refuses
+        a source that is not a column (it belongs in `computed`)."""
+        current = model
+        for i, attr in enumerate(attrs):
+            try:
+                model_field = current._meta.get_field(attr)
+            except FieldDoesNotExist:
+                where = f"{field.parent.__class__.__name__}.{field.field_name}"
+                raise ImproperlyConfigured(f"{where}: source {'.'.join(attrs)} is not a column; give it in "
+                                           "`computed`") from None
+            last = i == len(attrs) - 1
+            if model_field.is_relation and not last:
+                current = model_field.related_model
+                continue
+            if model_field.is_relation and (model_field.many_to_many or model_field.one_to_many):
+                raise ImproperlyConfigured(f"{field.field_name}: a to-many relation, not handled")
+            if not last:
+                raise ImproperlyConfigured(f"{field.field_name}: {attr} is not a relation")
+            if model_field.is_relation:
+                # The key: values("opportunity") gives the id, an object its attname.
+                return "__".join(attrs), ".".join([*attrs[:-1], model_field.attname]), model_field
+            return "__".join(attrs), ".".join(attrs), model_field
+        raise ImproperlyConfigured(f"{field.field_name}: empty source")
+
+    @property
+    def plan(self):
+        if self._plan is None:
+            with _lock:
+                if self._plan is None:
+                    self._plan = self._build()
+        return self._plan[0]
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        """What to pass to `values()`."""
+        self.plan  # noqa: B018 - builds it
+        return self._plan[1]
+
+    # --- output --------------------------------------------------------------------------------------
+    def represent(self, rows: Iterable, *, objects: bool = False) -> list[dict]:
+        """The representations of `rows`: dicts from `values(*self.columns)`, or model objects."""
+        tz = timezone.get_current_timezone() if settings.USE_TZ else None
+        plan = self.plan
+        converted = self.__dict__.get("_converted")
+        if converted is None:
+            converted = [(step.name, step.convert) for step in plan if step.convert]
+            self.__dict__["_converted"] = converted
+        out = []
+        if objects:
+            getters = self.__dict__.get("_object_getters")
+            if getters is None:
+                getters = self.__dict__["_object_getters"] = [
+                    (step.name, attrgetter(step.attr) if step.path else step.attr) for step in plan]
+            items = ({name: get(row) for name, get in getters} for row in rows)
+        else:
+            # Keys in the serializer's order; a computed field's function gets the row.
+            items = ({step.name: row[step.path] if step.path else step.attr(row) for step in plan}
+                     for row in rows)
+        for item in items:
+            for name, convert in converted:
+                value = item[name]
+                if value is not None:
+                    item[name] = convert(value, tz)
+            out.append(item)
+        return out
+
+    def one(self, row, *, objects: bool = False) -> dict:
+        return self.represent([row], objects=objects)[0]
+
