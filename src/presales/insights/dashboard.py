@@ -126,7 +126,9 @@ def pipeline(scope: Scope) -> dict:
     except ImportError:
         weighted_pipeline = None
     if weighted_pipeline is not None:
-        result = weighted_pipeline(scope.user, team=scope.team)
+        # A manager's figures (every team or one) come from the boards' kept totals per stage and
+        # team (`opportunities.BoardTotal`, decision 44), not a GROUP BY over the open ones.
+        result = weighted_pipeline(scope.user, team=scope.team, use_totals=_unrestricted(scope.user))
         trained = result.get("model_version") is not None
         by_stage = {
             str(r["stage"]): {"n": r["count"], "amount": r["amount"],
