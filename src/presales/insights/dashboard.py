@@ -294,6 +294,15 @@ def workload(scope: Scope) -> dict:
         ]
         for person, column, n in parts[0].union(*parts[1:], all=True):
             counts[(person, column)] = counts.get((person, column), 0) + n
+    # Each figure's list, filtered by the engineer: `link(list, <person>=pk, **rest)`, encoded
+    # once per column (the engineer's id is the only part that changes; 200 links per page).
+    lists = {
+        "open_requests": ("support:list", "assignee", {"status": "open"}),
+        "open_opportunities": ("opportunities:list", "presales_lead", {"status": "open"}),
+        "open_pocs": ("poc:list", "lead", {"open": "true"}),
+        "bids_due": ("bids:list", "owner", {"deadline": "14d", "status": BidStatus.PREPARING}),
+    }
+    heads = {c: (f"{_path(name)}?{person}=", f"&{urlencode(rest)}") for c, (name, person, rest) in lists.items()}
     out = []
     for r in rows:
         name = r["display_name"] or f"{r['last_name']}{r['first_name']}".strip() or r["username"]
@@ -305,12 +314,7 @@ def workload(scope: Scope) -> dict:
                 "team": r["team__name"] or "",
                 **figures,
                 "total": sum(figures.values()),
-                "urls": {
-                    "open_requests": link("support:list", assignee=pk, status="open"),
-                    "open_opportunities": link("opportunities:list", presales_lead=pk, status="open"),
-                    "open_pocs": link("poc:list", lead=pk, open="true"),
-                    "bids_due": link("bids:list", owner=pk, deadline="14d", status=BidStatus.PREPARING),
-                },
+                "urls": {c: f"{head}{pk}{tail}" for c, (head, tail) in heads.items()},
             }
         )
     return {"rows": out, "limit": WORKLOAD_LIMIT}
@@ -433,32 +437,32 @@ def sla(scope: Scope) -> dict:
 # --- win rates ------------------------------------------------------------------------------------
 
 
-def _win_groups(scope: Scope) -> list[dict]:
-    """Opportunities won and lost (closed in the period) by presales lead and industry: one
-    grouped query shared by both win-rate panels of a page."""
+def _win_sums(scope: Scope, key: str) -> dict:
+    """Opportunities won and lost (closed in the period) by presales lead (`key`
+    "presales_lead_id") or industry ("industry"): {value: (won, lost)}. One grouped query by lead
+    and industry shared by both win-rate panels of a page, summed here in one pass over its rows
+    (a few thousand pairs at 100k, read as tuples)."""
     from presales.opportunities.choices import Stage
     from presales.opportunities.models import Opportunity
 
     if "win" not in scope.memo:
-        scope.memo["win"] = list(
+        rows = (
             Opportunity.objects.visible_to(scope.user)
             .filter(scope.team_q("team_id"), scope.period_q("closed_at"), stage__in=[Stage.WON, Stage.LOST])
             .values("presales_lead_id", "industry")
             .annotate(won=Count("stage", filter=Q(stage=Stage.WON)), lost=Count("stage", filter=Q(stage=Stage.LOST)))
             .order_by()
+            .values_list("presales_lead_id", "industry", "won", "lost")
         )
-    return scope.memo["win"]
-
-
-def _win_sums(scope: Scope, key: str) -> dict:
-    memo_key = f"win:{key}"
-    if memo_key not in scope.memo:
-        sums: dict = {}
-        for r in _win_groups(scope):
-            won, lost = sums.get(r[key], (0, 0))
-            sums[r[key]] = (won + r["won"], lost + r["lost"])
-        scope.memo[memo_key] = sums
-    return scope.memo[memo_key]
+        by_lead: dict = {}
+        by_industry: dict = {}
+        for lead, industry, won, lost in rows:
+            w, lo = by_lead.get(lead, (0, 0))
+            by_lead[lead] = (w + won, lo + lost)
+            w, lo = by_industry.get(industry, (0, 0))
+            by_industry[industry] = (w + won, lo + lost)
+        scope.memo["win"] = {"presales_lead_id": by_lead, "industry": by_industry}
+    return scope.memo["win"][key]
 
 
 def _win_entry(scope: Scope, label: str, won: int, lost: int, **params) -> dict:
