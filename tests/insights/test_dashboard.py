@@ -405,3 +405,29 @@ def test_a_managers_pipeline_from_the_kept_totals_equals_a_recount(cast, company
         (s["count"], s["amount"]) for s in counted["stages"]
     ]
     assert panel["total_count"] == (2 if team else 3)
+
+
+@pytest.mark.parametrize("lang", ["zh-hans", "en"])
+def test_win_rows_tag_writes_what_the_template_loop_wrote(lang):
+    """The win-rate rows are written by a template tag for speed; its markup must be the loop's,
+    escaping and number formatting included."""
+    from django.template import Context, Template
+    from django.utils import translation
+
+    loop = Template(
+        '{% for r in rows %}<tr><td>{{ r.label }}</td>\n'
+        '    <td class="text-end">{% if r.urls.won %}<a href="{{ r.urls.won }}">{{ r.won }}</a>{% else %}{{ r.won }}{% endif %}</td>\n'
+        '    <td class="text-end">{% if r.urls.lost %}<a href="{{ r.urls.lost }}">{{ r.lost }}</a>{% else %}{{ r.lost }}{% endif %}</td>\n'
+        '    <td class="text-end">{% if r.rate is None %}—{% else %}{{ r.rate }}%{% endif %}</td></tr>\n'
+        '  {% endfor %}'
+    )
+    tag = Template("{% load dashboard_tables %}{% win_rows rows %}")
+    rows = [
+        {"label": "<b>张&工</b>", "won": 3, "lost": 1, "rate": 75.0,
+         "urls": {"won": "/o/?stage=won&presales_lead=1", "lost": "/o/?stage=lost&presales_lead=1"}},
+        {"label": "—", "won": 1, "lost": 1, "rate": 50.0, "urls": {"won": "", "lost": ""}},
+        {"label": "电力", "won": 0, "lost": 0, "rate": None, "urls": {"won": "/o/?a=1", "lost": ""}},
+        {"label": "x", "won": 12345, "lost": 1, "rate": 99.9, "urls": {"won": "", "lost": "/o/?q=\"'<>"}},
+    ]
+    with translation.override(lang):
+        assert tag.render(Context({"rows": rows})) == loop.render(Context({"rows": rows}))
