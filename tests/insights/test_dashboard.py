@@ -416,8 +416,10 @@ def test_win_rows_tag_writes_what_the_template_loop_wrote(lang):
 
     loop = Template(
         '{% for r in rows %}<tr><td>{{ r.label }}</td>\n'
-        '    <td class="text-end">{% if r.urls.won %}<a href="{{ r.urls.won }}">{{ r.won }}</a>{% else %}{{ r.won }}{% endif %}</td>\n'
-        '    <td class="text-end">{% if r.urls.lost %}<a href="{{ r.urls.lost }}">{{ r.lost }}</a>{% else %}{{ r.lost }}{% endif %}</td>\n'
+        '    <td class="text-end">{% if r.urls.won %}<a href="{{ r.urls.won }}">{{ r.won }}</a>'
+        '{% else %}{{ r.won }}{% endif %}</td>\n'
+        '    <td class="text-end">{% if r.urls.lost %}<a href="{{ r.urls.lost }}">{{ r.lost }}</a>'
+        '{% else %}{{ r.lost }}{% endif %}</td>\n'
         '    <td class="text-end">{% if r.rate is None %}—{% else %}{{ r.rate }}%{% endif %}</td></tr>\n'
         '  {% endfor %}'
     )

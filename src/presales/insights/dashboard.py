@@ -302,7 +302,10 @@ def workload(scope: Scope) -> dict:
         "open_pocs": ("poc:list", "lead", {"open": "true"}),
         "bids_due": ("bids:list", "owner", {"deadline": "14d", "status": BidStatus.PREPARING}),
     }
-    heads = {c: (f"{_path(name)}?{person}=", f"&{urlencode(rest)}") for c, (name, person, rest) in lists.items()}
+    heads = {
+        column: (f"{_path(name)}?{person}=", f"&{urlencode(rest)}")
+        for column, (name, person, rest) in lists.items()
+    }
     out = []
     for r in rows:
         name = r["display_name"] or f"{r['last_name']}{r['first_name']}".strip() or r["username"]
