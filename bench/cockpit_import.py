@@ -1,11 +1,11 @@
 """Issue 11 figures: the manager dashboard (p95 and queries per request) at 1,000 and 100,000
 opportunities, and the CRM import of 10,000 rows (rows per second), on PostgreSQL.
 
-For each size a database `crm_bench_<size>` is created on the server of --database-url, migrated
-and filled by `presales.demo.bench_data` (the `presales bench` data set: N opportunities, N/20
-customers, 5·N communication records, N/5 support requests, their stage and request events) plus
-N/10 POCs (bench/poc_data.py). Then, in-process with Django's test client as a presales manager
-(who sees everything), DEBUG off:
+For each size a database `crm_bench_<size>` (`--db-prefix`) is created on the server of
+--database-url, migrated and filled by `presales.demo.bench_data` (the `presales bench` data set:
+N opportunities, N/20 customers, 5·N communication records, N/5 support requests, their stage
+and request events) plus N/10 POCs (bench/poc_data.py). Then, in-process with Django's test
+client as a presales manager (who sees everything), DEBUG off:
 
 - the dashboard: 2 warm-up requests, then --repeat timed ones per variant (default period; one
   team; the last 12 months), p50/p95 in ms and the queries of one request;
@@ -258,6 +258,9 @@ def main() -> int:
     parser.add_argument("--tag", default="", help="prefix of the imported CRM ids and names (a rerun on --reuse)")
     parser.add_argument("--keep", action="store_true", help="keep the databases (crm_bench_<size>)")
     parser.add_argument("--reuse", action="store_true", help="reuse kept databases")
+    parser.add_argument("--db-prefix", default="crm_bench_",
+                        help="each size's database is named <prefix><size> (default crm_bench_: "
+                             "crm_bench_100000); e.g. a copy of your own with --reuse")
     parser.add_argument("--output", default="")
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--size", type=int, default=0, help=argparse.SUPPRESS)
@@ -272,7 +275,7 @@ def main() -> int:
     base = args.database_url.rsplit("/", 1)[0]
     runs = []
     for size in (int(s) for s in args.sizes.split(",") if s.strip()):
-        name = f"crm_bench_{size}"
+        name = f"{args.db_prefix}{size}"
         if not args.reuse:
             psql(args.database_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
             psql(args.database_url, f'CREATE DATABASE "{name}"')

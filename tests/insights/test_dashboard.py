@@ -311,6 +311,7 @@ def _add_company_data(cast, n: int, *, now, engineers=()) -> None:
     and the period, each with a stage event; a POC for every 4th, a support request for every
     4th, a bid due for every 10th, closed ones for the win rates. Rows are written in bulk where
     no service rule is at stake (the figures are counted from the rows, whatever wrote them)."""
+    from presales.opportunities import board_totals
     from presales.opportunities.models import Opportunity, StageEvent
     from presales.poc.models import Poc
     from tests.factories.opportunities import OpportunityFactory
@@ -331,6 +332,7 @@ def _add_company_data(cast, n: int, *, now, engineers=()) -> None:
             presales_assigned_at=now - (i % 5) * D if leads[i % len(leads)] else None,
         ))
     created = Opportunity.objects.bulk_create(built)
+    board_totals.rebuild()  # a bulk insert bypasses the kept board totals (a manager's pipeline)
     Opportunity.objects.filter(pk__in=[o.pk for o in created[::3]]).update(created_at=now - 10 * D)
     StageEvent.objects.bulk_create(
         StageEvent(opportunity=o, from_stage="", to_stage=o.stage, actor=cast.engineer_a) for o in created
@@ -379,3 +381,55 @@ def test_query_count_is_the_same_for_20_and_200_opportunities(client, cast, team
     assert panels["bids"]["total"] > 0 and any(r["open_pocs"] for r in panels["workload"]["rows"])
     assert {"新工0", "新工1", "新工2"} <= {r["engineer"] for r in panels["workload"]["rows"]}
     assert {"新工0", "新工1", "新工2"} <= {r["label"] for r in panels["win_engineer"]["rows"]}
+
+
+@pytest.mark.parametrize("team", [False, True])
+def test_a_managers_pipeline_from_the_kept_totals_equals_a_recount(cast, company, team):
+    """A manager's pipeline reads the boards' kept totals (BoardTotal); they must give what a
+    GROUP BY over the open opportunities gives, after saves, a stage move and a deletion."""
+    from presales.forecast.selectors import weighted_pipeline
+    from presales.opportunities.models import Opportunity
+
+    o = company["o1"]
+    o.estimated_amount = Decimal("333")
+    o.save()
+    Opportunity.objects.get(pk=company["o6"].pk).delete()
+    moved = Opportunity.objects.get(pk=company["b1"].pk)
+    moved.stage = Stage.SOLUTION
+    moved.save()
+    scope = dashboard.Scope(user=cast.manager, start=timezone.localdate() - 30 * D, end=timezone.localdate(),
+                            team=cast.team_a if team else None)
+    panel = dashboard.pipeline(scope)
+    counted = weighted_pipeline(cast.manager, team=scope.team)  # GROUP BY over the rows
+    assert [(r["count"], r["amount"]) for r in panel["rows"]] == [
+        (s["count"], s["amount"]) for s in counted["stages"]
+    ]
+    assert panel["total_count"] == (2 if team else 3)
+
+
+@pytest.mark.parametrize("lang", ["zh-hans", "en"])
+def test_win_rows_tag_writes_what_the_template_loop_wrote(lang):
+    """The win-rate rows are written by a template tag for speed; its markup must be the loop's,
+    escaping and number formatting included."""
+    from django.template import Context, Template
+    from django.utils import translation
+
+    loop = Template(
+        '{% for r in rows %}<tr><td>{{ r.label }}</td>\n'
+        '    <td class="text-end">{% if r.urls.won %}<a href="{{ r.urls.won }}">{{ r.won }}</a>'
+        '{% else %}{{ r.won }}{% endif %}</td>\n'
+        '    <td class="text-end">{% if r.urls.lost %}<a href="{{ r.urls.lost }}">{{ r.lost }}</a>'
+        '{% else %}{{ r.lost }}{% endif %}</td>\n'
+        '    <td class="text-end">{% if r.rate is None %}—{% else %}{{ r.rate }}%{% endif %}</td></tr>\n'
+        '  {% endfor %}'
+    )
+    tag = Template("{% load dashboard_tables %}{% win_rows rows %}")
+    rows = [
+        {"label": "<b>张&工</b>", "won": 3, "lost": 1, "rate": 75.0,
+         "urls": {"won": "/o/?stage=won&presales_lead=1", "lost": "/o/?stage=lost&presales_lead=1"}},
+        {"label": "—", "won": 1, "lost": 1, "rate": 50.0, "urls": {"won": "", "lost": ""}},
+        {"label": "电力", "won": 0, "lost": 0, "rate": None, "urls": {"won": "/o/?a=1", "lost": ""}},
+        {"label": "x", "won": 12345, "lost": 1, "rate": 99.9, "urls": {"won": "", "lost": "/o/?q=\"'<>"}},
+    ]
+    with translation.override(lang):
+        assert tag.render(Context({"rows": rows})) == loop.render(Context({"rows": rows}))

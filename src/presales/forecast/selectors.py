@@ -81,20 +81,34 @@ def _money(value) -> Decimal:
     return Decimal(value or 0).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
-def weighted_pipeline(user, team=None) -> dict:
+def weighted_pipeline(user, team=None, *, use_totals: bool = False) -> dict:
     """The open opportunities the user may see (of `team`, if given), per stage: count, summed
     amount, how many carry an estimate of the newest model, and the weighted amount (amount ×
     win probability) with the expected number of wins. Two grouped queries (and the model's id).
-    Opportunities without an estimate count in the amount but not in the weighted amount."""
+    Opportunities without an estimate count in the amount but not in the weighted amount.
+    `use_totals`: the user sees every opportunity (the caller decides), so the counts and amounts
+    come from the boards' kept totals per stage and team (`opportunities.BoardTotal`) instead of a
+    GROUP BY over the open opportunities."""
     # `stage IN (open stages)` rather than `.open()` (NOT IN the closed ones): a range of the
     # (stage, team, estimated_amount) index, an index-only scan at 100k opportunities.
     scope = Opportunity.objects.visible_to(user).filter(stage__in=OPEN_STAGES)
     if team is not None:
         scope = scope.filter(team=team)
-    totals = {
-        row["stage"]: row
-        for row in scope.order_by().values("stage").annotate(n=Count("*"), amount=Sum("estimated_amount"))
-    }
+    if use_totals:
+        from presales.opportunities.models import BoardTotal
+
+        kept = BoardTotal.objects.filter(dimension="stage", key__in=OPEN_STAGES)
+        if team is not None:
+            kept = kept.filter(team=team)
+        totals = {
+            row["key"]: row
+            for row in kept.order_by().values("key").annotate(n=Sum("count"), amount=Sum("amount"))
+        }
+    else:
+        totals = {
+            row["stage"]: row
+            for row in scope.order_by().values("stage").annotate(n=Count("*"), amount=Sum("estimated_amount"))
+        }
     model = current_model()
     weighted = {}
     if model is not None:

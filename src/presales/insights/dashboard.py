@@ -13,11 +13,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from urllib.parse import urlencode
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import CharField, Count, DecimalField, F, Q, Sum, Value
-from django.db.models.functions import Coalesce, TruncWeek
+from django.db import connections
+from django.db.models import Case, CharField, Count, DecimalField, F, Func, IntegerField, Q, Sum, Value, When
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Coalesce
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -25,6 +26,7 @@ from django.utils.translation import get_language
 from presales.accounts.choices import PRESALES_ROLES
 from presales.accounts.models import Team, User
 from presales.core.filters import day_start
+from presales.support.choices import DueState, ResponseState
 
 BID_WINDOW = timedelta(days=14)
 LIST_LIMIT = 20  # rows of the bounded lists (bids due, appraisal people); each links to the full list
@@ -124,7 +126,9 @@ def pipeline(scope: Scope) -> dict:
     except ImportError:
         weighted_pipeline = None
     if weighted_pipeline is not None:
-        result = weighted_pipeline(scope.user, team=scope.team)
+        # A manager's figures (every team or one) come from the boards' kept totals per stage and
+        # team (`opportunities.BoardTotal`, decision 44), not a GROUP BY over the open ones.
+        result = weighted_pipeline(scope.user, team=scope.team, use_totals=_unrestricted(scope.user))
         trained = result.get("model_version") is not None
         by_stage = {
             str(r["stage"]): {"n": r["count"], "amount": r["amount"],
@@ -174,16 +178,20 @@ def conversion(scope: Scope) -> dict:
     from presales.opportunities.choices import OPEN_STAGES, Stage
     from presales.opportunities.models import StageEvent
 
-    # One grouped query; the (at, to_stage, opportunity) index makes it an index-only scan of the
-    # period's events (a manager's query joins no opportunity unless a team is chosen).
-    rows = (
-        StageEvent.objects.filter(scope.period_q("at"), opportunity_q(scope))
-        .values("to_stage")
-        .annotate(n=Count("opportunity", distinct=True))
-        .order_by()
-    )
-    entered = {r["to_stage"]: r["n"] for r in rows}
     stages = [*OPEN_STAGES, Stage.WON]
+    # One pass over the period's events into the stages shown: a COUNT(DISTINCT opportunity)
+    # filtered per stage, each sorting its own opportunity ids. The (to_stage, at, opportunity)
+    # index makes it an index-only scan (a range of `at` per stage); grouping by stage instead
+    # sorted every event of the period by its stage first, lost and abandoned ones included. A
+    # manager's query joins no opportunity unless a team is chosen.
+    events = StageEvent.objects.filter(scope.period_q("at"), opportunity_q(scope), to_stage__in=stages)
+    entered = events.aggregate(
+        **{
+            f"s{i}": Count("opportunity_id", distinct=True, filter=Q(to_stage=stage))
+            for i, stage in enumerate(stages)
+        }
+    )
+    entered = {stage: entered[f"s{i}"] or 0 for i, stage in enumerate(stages)}
     out = []
     for i, stage in enumerate(stages):
         n = entered.get(stage, 0)
@@ -286,6 +294,18 @@ def workload(scope: Scope) -> dict:
         ]
         for person, column, n in parts[0].union(*parts[1:], all=True):
             counts[(person, column)] = counts.get((person, column), 0) + n
+    # Each figure's list, filtered by the engineer: `link(list, <person>=pk, **rest)`, encoded
+    # once per column (the engineer's id is the only part that changes; 200 links per page).
+    lists = {
+        "open_requests": ("support:list", "assignee", {"status": "open"}),
+        "open_opportunities": ("opportunities:list", "presales_lead", {"status": "open"}),
+        "open_pocs": ("poc:list", "lead", {"open": "true"}),
+        "bids_due": ("bids:list", "owner", {"deadline": "14d", "status": BidStatus.PREPARING}),
+    }
+    heads = {
+        column: (f"{_path(name)}?{person}=", f"&{urlencode(rest)}")
+        for column, (name, person, rest) in lists.items()
+    }
     out = []
     for r in rows:
         name = r["display_name"] or f"{r['last_name']}{r['first_name']}".strip() or r["username"]
@@ -297,12 +317,7 @@ def workload(scope: Scope) -> dict:
                 "team": r["team__name"] or "",
                 **figures,
                 "total": sum(figures.values()),
-                "urls": {
-                    "open_requests": link("support:list", assignee=pk, status="open"),
-                    "open_opportunities": link("opportunities:list", presales_lead=pk, status="open"),
-                    "open_pocs": link("poc:list", lead=pk, open="true"),
-                    "bids_due": link("bids:list", owner=pk, deadline="14d", status=BidStatus.PREPARING),
-                },
+                "urls": {c: f"{head}{pk}{tail}" for c, (head, tail) in heads.items()},
             }
         )
     return {"rows": out, "limit": WORKLOAD_LIMIT}
@@ -316,6 +331,18 @@ def _sees_every_team(user) -> bool:
 
 # --- support SLA ----------------------------------------------------------------------------------
 
+# The states the panel counts, by the name of their figure.
+RESPONSE_SHOWN = {
+    ResponseState.MET: "response_met",
+    ResponseState.BREACHED: "response_breached",
+    ResponseState.OVERDUE: "response_overdue",
+}
+DUE_SHOWN = {
+    DueState.DONE_ON_TIME: "due_on_time",
+    DueState.DONE_LATE: "due_late",
+    DueState.OVERDUE: "due_overdue",
+}
+
 
 def sla(scope: Scope) -> dict:
     """Support requests submitted in the period: first-response clock (in time, late, overdue
@@ -323,37 +350,64 @@ def sla(scope: Scope) -> dict:
     week of submission (Monday-based local weeks). One grouped query by week; the totals are the
     sums of the weeks."""
     from presales.support import sla as clocks
-    from presales.support.choices import DueState, ResponseState
-    from presales.support.filtersets import sla_breached_q
     from presales.support.models import SupportRequest
 
     now = scope.now
-    tz = ZoneInfo(settings.TIME_ZONE)
-    states = {
-        "response_met": clocks.response_q(ResponseState.MET, now),
-        "response_breached": clocks.response_q(ResponseState.BREACHED, now),
-        "response_overdue": clocks.response_q(ResponseState.OVERDUE, now),
-        "due_on_time": clocks.due_q(DueState.DONE_ON_TIME, now),
-        "due_late": clocks.due_q(DueState.DONE_LATE, now),
-        "due_overdue": clocks.due_q(DueState.OVERDUE, now),
-        "breached": sla_breached_q(now),
-    }
-    rows = (
-        SupportRequest.objects.visible_to(scope.user)
-        .filter(scope.team_q("team_id"), scope.period_q("submitted_at"))
-        .annotate(week=TruncWeek("submitted_at", tzinfo=tz))
-        .values("week")
-        .annotate(total=Count("pk"), **{k: Count("pk", filter=q) for k, q in states.items()})
-        .order_by("week")
+    # Each request is in at most one response state and one due state of those shown (they
+    # exclude each other by definition): one CASE per clock, grouped by week and the two states,
+    # then summed here, instead of eight filtered counts per row. "Breached" is a late or overdue
+    # response or a late or overdue due date (`sla_breached_q`).
+    response = Case(
+        *(When(clocks.response_q(state, now), then=Value(state)) for state in RESPONSE_SHOWN),
+        default=Value(""), output_field=CharField(),
     )
-    weeks = []
-    totals = {k: 0 for k in ["total", *states]}
+    due = Case(
+        *(When(clocks.due_q(state, now), then=Value(state)) for state in DUE_SHOWN),
+        default=Value(""), output_field=CharField(),
+    )
+    requests = SupportRequest.objects.visible_to(scope.user).filter(
+        scope.team_q("team_id"), scope.period_q("submitted_at")
+    )
+    # The week of submission as an index into the period's Mondays: the local starts of the
+    # second week on are bounds, and a request's week is the number of bounds at or before it.
+    # PostgreSQL finds it by a binary search (WIDTH_BUCKET), which costs a third of converting
+    # every timestamp to local time and truncating it; elsewhere a CASE over the bounds.
+    first_monday = scope.start - timedelta(days=scope.start.weekday())
+    mondays = [first_monday + timedelta(weeks=k) for k in range((scope.end - first_monday).days // 7 + 1)]
+    bounds = [day_start(monday) for monday in mondays[1:]]
+    if not bounds:
+        week = Value(0, output_field=IntegerField())
+    elif connections[requests.db].vendor == "postgresql":
+        week = Func(F("submitted_at"), RawSQL("%s::timestamptz[]", (bounds,)), function="WIDTH_BUCKET",
+                    output_field=IntegerField())
+    else:
+        week = Case(*(When(submitted_at__lt=bound, then=Value(i)) for i, bound in enumerate(bounds)),
+                    default=Value(len(bounds)), output_field=IntegerField())
+    rows = (
+        requests.annotate(week=week, response=response, due=due)
+        .values("week", "response", "due")
+        .annotate(n=Count("*"))
+        .order_by()
+    )
+    keys = ["total", *RESPONSE_SHOWN.values(), *DUE_SHOWN.values(), "breached"]
+    response_late = {ResponseState.BREACHED, ResponseState.OVERDUE}
+    due_late = {DueState.DONE_LATE, DueState.OVERDUE}
+    by_week: dict[date, dict] = {}
     for r in rows:
-        week = r["week"]
-        week = timezone.localtime(week, tz).date() if isinstance(week, datetime) else week
-        weeks.append({"week": week, **{k: r[k] for k in totals}})
-        for k in totals:
-            totals[k] += r[k]
+        week = mondays[r["week"]]
+        w = by_week.get(week)
+        if w is None:
+            w = by_week[week] = {"week": week, **{k: 0 for k in keys}}
+        n = r["n"]
+        w["total"] += n
+        if r["response"]:
+            w[RESPONSE_SHOWN[r["response"]]] += n
+        if r["due"]:
+            w[DUE_SHOWN[r["due"]]] += n
+        if r["response"] in response_late or r["due"] in due_late:
+            w["breached"] += n
+    weeks = [by_week[week] for week in sorted(by_week)]
+    totals = {k: sum(w[k] for w in weeks) for k in keys}
     base = {"submitted_since": _iso(scope.start), "submitted_until": _iso(scope.end), **scope.team_params()}
     urls = {
         "total": link("support:list", **base),
@@ -386,32 +440,32 @@ def sla(scope: Scope) -> dict:
 # --- win rates ------------------------------------------------------------------------------------
 
 
-def _win_groups(scope: Scope) -> list[dict]:
-    """Opportunities won and lost (closed in the period) by presales lead and industry: one
-    grouped query shared by both win-rate panels of a page."""
+def _win_sums(scope: Scope, key: str) -> dict:
+    """Opportunities won and lost (closed in the period) by presales lead (`key`
+    "presales_lead_id") or industry ("industry"): {value: (won, lost)}. One grouped query by lead
+    and industry shared by both win-rate panels of a page, summed here in one pass over its rows
+    (a few thousand pairs at 100k, read as tuples)."""
     from presales.opportunities.choices import Stage
     from presales.opportunities.models import Opportunity
 
     if "win" not in scope.memo:
-        scope.memo["win"] = list(
+        rows = (
             Opportunity.objects.visible_to(scope.user)
             .filter(scope.team_q("team_id"), scope.period_q("closed_at"), stage__in=[Stage.WON, Stage.LOST])
             .values("presales_lead_id", "industry")
             .annotate(won=Count("stage", filter=Q(stage=Stage.WON)), lost=Count("stage", filter=Q(stage=Stage.LOST)))
             .order_by()
+            .values_list("presales_lead_id", "industry", "won", "lost")
         )
-    return scope.memo["win"]
-
-
-def _win_sums(scope: Scope, key: str) -> dict:
-    memo_key = f"win:{key}"
-    if memo_key not in scope.memo:
-        sums: dict = {}
-        for r in _win_groups(scope):
-            won, lost = sums.get(r[key], (0, 0))
-            sums[r[key]] = (won + r["won"], lost + r["lost"])
-        scope.memo[memo_key] = sums
-    return scope.memo[memo_key]
+        by_lead: dict = {}
+        by_industry: dict = {}
+        for lead, industry, won, lost in rows:
+            w, lo = by_lead.get(lead, (0, 0))
+            by_lead[lead] = (w + won, lo + lost)
+            w, lo = by_industry.get(industry, (0, 0))
+            by_industry[industry] = (w + won, lo + lost)
+        scope.memo["win"] = {"presales_lead_id": by_lead, "industry": by_industry}
+    return scope.memo["win"][key]
 
 
 def _win_entry(scope: Scope, label: str, won: int, lost: int, **params) -> dict:

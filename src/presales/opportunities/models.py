@@ -148,8 +148,8 @@ class StageEvent(models.Model):
         verbose_name = _("stage event")
         verbose_name_plural = _("stage events")
         ordering = ["-at", "-pk"]
-        # The dashboard's conversion between stages: an index-only scan of a period's events.
-        indexes = [models.Index(fields=["at", "to_stage", "opportunity"], name="stageevent_dash_period_idx")]
+        # The dashboard's conversion between stages: per stage, an index-only scan of a period's events.
+        indexes = [models.Index(fields=["to_stage", "at", "opportunity"], name="stageevent_dash_stage_idx")]
 
     def __str__(self) -> str:
         return f"{self.opportunity_id}: {self.from_stage} → {self.to_stage}"
