@@ -90,3 +90,20 @@ def test_home_redirects_to_my_work(client, engineer):
     client.force_login(engineer)
     response = client.get(reverse("home"))
     assert response.status_code == 302 and response["Location"] == reverse("insights:my_work")
+
+
+def test_production_hashers_store_argon2_and_upgrade_an_older_pbkdf2_hash_at_login(client, engineer, settings):
+    """The shipped settings hash with Argon2 (tests use MD5 for speed); a password stored by
+    Django's PBKDF2 hasher (an older install) still logs in and is re-hashed with Argon2."""
+    import presales.settings as shipped
+    from django.contrib.auth.hashers import make_password
+
+    settings.PASSWORD_HASHERS = shipped.PASSWORD_HASHERS
+    assert shipped.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")
+    engineer.password = make_password("pw-123456", hasher="pbkdf2_sha256")
+    engineer.save(update_fields=["password"])
+    response = client.post(reverse("accounts:login"), {"username": "zhang", "password": "pw-123456"})
+    assert response.status_code == 302 and response["Location"] == reverse("home")
+    engineer.refresh_from_db()
+    assert engineer.password.startswith("argon2$argon2id$")
+    assert engineer.check_password("pw-123456") and not engineer.check_password("pw-1234567")
