@@ -23,6 +23,7 @@ OPEN, CLOSED = "open", "closed"
 # assigned within 3 days of the opportunity's creation.
 EARLY_INVOLVEMENT = timedelta(days=3)
 EARLY, LATE, NOT_ASSIGNED = "early", "late", "none"
+USER_LABEL_FIELDS = ("id", "display_name", "first_name", "last_name", "username")
 
 
 def involvement_q(value: str) -> Q:
@@ -47,11 +48,12 @@ class OpportunityFilterSet(django_filters.FilterSet):
         ],
     )
     team = django_filters.ModelChoiceFilter(label=_("Presales team"), queryset=Team.objects.all())
+    # The columns of a user's name only: the selects list every presales engineer / salesperson.
     presales_lead = django_filters.ModelChoiceFilter(
-        label=_("Presales lead"), queryset=users_with_role(*PRESALES_ROLES)
+        label=_("Presales lead"), queryset=users_with_role(*PRESALES_ROLES).only(*USER_LABEL_FIELDS)
     )
     sales_owner = django_filters.ModelChoiceFilter(
-        label=_("Sales owner"), queryset=users_with_role(RoleCode.SALES)
+        label=_("Sales owner"), queryset=users_with_role(RoleCode.SALES).only(*USER_LABEL_FIELDS)
     )
     industry = django_filters.ChoiceFilter(label=_("Industry"), choices=Industry.choices)
     source = django_filters.ChoiceFilter(label=_("Source"), choices=Source.choices)

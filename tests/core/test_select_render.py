@@ -1,0 +1,54 @@
+"""Selects are rendered in Python (core.forms.select_html) instead of one template include per
+option: the HTML must be Django's own, to the byte, for every kind of select and value."""
+
+import copy
+
+import pytest
+from django import forms
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _
+
+from presales.core.forms import SELECT_TEMPLATE, BootstrapFormRenderer
+
+WIDGETS = [
+    forms.Select(choices=[("", "---------"), ("a", "A & <b>"), ("b", _("All")), ("c", mark_safe("<i>s</i>"))],
+                 attrs={"class": "form-select", "data-x": True, "disabled": False}),
+    forms.SelectMultiple(choices=[("组一", [("1", "一"), ("2", 'x"y')]), ("3", "三")]),
+    forms.NullBooleanSelect(),
+    forms.Select(choices=[(1, "one"), (2, "two")]),
+]
+VALUES = [None, "", "a", "b", ["1", "3"], 2, "unknown", True, False]
+ATTRS = [None, {"id": "id_f", "class": "form-select is-invalid", "required": True, "aria-label": "<名>"}]
+
+
+def templates_only():
+    renderer = BootstrapFormRenderer()
+    renderer.plain_select_templates = False  # the cached property, overridden: always the templates
+    return renderer
+
+
+@pytest.mark.parametrize("widget", WIDGETS, ids=lambda w: type(w).__name__)
+def test_python_selects_match_the_templates_to_the_byte(widget):
+    fast, slow = BootstrapFormRenderer(), templates_only()
+    assert fast.plain_select_templates  # no app overrides Django's select templates
+    compared = 0
+    for value in VALUES:
+        for attrs in ATTRS:
+            try:
+                context = widget.get_context("field<", value, attrs)
+            except TypeError:  # a list for a single select
+                continue
+            expected = slow.render(SELECT_TEMPLATE, copy.deepcopy(context))
+            assert fast.render(SELECT_TEMPLATE, copy.deepcopy(context)) == expected, (value, attrs)
+            compared += 1
+    assert compared >= 10
+
+
+def test_a_form_renders_the_same_either_way():
+    class F(forms.Form):
+        kind = forms.ChoiceField(choices=[("x", "X"), ("y", "Y")], required=False)
+        many = forms.MultipleChoiceField(choices=[("1", "1"), ("2", "2")], required=False)
+
+    data = {"kind": "y", "many": ["2"]}
+    fast = F(data, renderer=BootstrapFormRenderer()).render()
+    assert 'value="y" selected' in fast and fast == F(data, renderer=templates_only()).render()
