@@ -52,3 +52,31 @@ def test_a_form_renders_the_same_either_way():
     data = {"kind": "y", "many": ["2"]}
     fast = F(data, renderer=BootstrapFormRenderer()).render()
     assert 'value="y" selected' in fast and fast == F(data, renderer=templates_only()).render()
+
+
+@pytest.mark.django_db
+def test_people_selects_list_the_same_names_as_the_model_choices():
+    """core.filters.UserChoiceFilter lists (pk, name) from one values query: the same options as
+    Django's model choices, whichever name a user has (display name, full name, user name)."""
+    import django_filters
+
+    from presales.accounts.models import User
+    from presales.core.filters import UserChoiceFilter
+    from tests.factories import make_user
+
+    make_user(username="zhang", display_name="张伟")
+    make_user(username="li", display_name="", first_name="Lei", last_name="Li")
+    make_user(username="wang", display_name="", first_name="", last_name="")
+    make_user(username="gone", display_name="离职", is_active=False)
+
+    class People(django_filters.FilterSet):
+        cheap = UserChoiceFilter(queryset=User.objects.filter(is_active=True))
+        model = django_filters.ModelChoiceFilter(queryset=User.objects.filter(is_active=True))
+
+    form = People({"cheap": str(User.objects.get(username="li").pk)}, queryset=User.objects.all()).form
+    cheap = [(str(v), str(label)) for v, label in form.fields["cheap"].choices]
+    model = [(str(v), str(label)) for v, label in form.fields["model"].choices]
+    assert cheap == model
+    assert {"张伟", "Lei Li", "wang"} <= {label for _v, label in cheap} and "离职" not in dict(cheap).values()
+    assert form.is_valid() and form.cleaned_data["cheap"].username == "li"
+    assert 'selected>Lei Li</option>' in str(form["cheap"])

@@ -11,7 +11,7 @@ from django.utils.translation import pgettext_lazy
 from presales.accounts.choices import PRESALES_ROLES, RoleCode
 from presales.accounts.models import Team
 from presales.accounts.selectors import users_with_role
-from presales.core.filters import LocalDayFromFilter, LocalDayToFilter, day_start
+from presales.core.filters import LocalDayFromFilter, LocalDayToFilter, UserChoiceFilter, day_start
 from presales.core.forms import SwitchInput
 from presales.customers.choices import Industry
 
@@ -23,7 +23,6 @@ OPEN, CLOSED = "open", "closed"
 # assigned within 3 days of the opportunity's creation.
 EARLY_INVOLVEMENT = timedelta(days=3)
 EARLY, LATE, NOT_ASSIGNED = "early", "late", "none"
-USER_LABEL_FIELDS = ("id", "display_name", "first_name", "last_name", "username")
 
 
 def involvement_q(value: str) -> Q:
@@ -48,13 +47,9 @@ class OpportunityFilterSet(django_filters.FilterSet):
         ],
     )
     team = django_filters.ModelChoiceFilter(label=_("Presales team"), queryset=Team.objects.all())
-    # The columns of a user's name only: the selects list every presales engineer / salesperson.
-    presales_lead = django_filters.ModelChoiceFilter(
-        label=_("Presales lead"), queryset=users_with_role(*PRESALES_ROLES).only(*USER_LABEL_FIELDS)
-    )
-    sales_owner = django_filters.ModelChoiceFilter(
-        label=_("Sales owner"), queryset=users_with_role(RoleCode.SALES).only(*USER_LABEL_FIELDS)
-    )
+    # Selects of every presales engineer / salesperson: listed from their names only.
+    presales_lead = UserChoiceFilter(label=_("Presales lead"), queryset=users_with_role(*PRESALES_ROLES))
+    sales_owner = UserChoiceFilter(label=_("Sales owner"), queryset=users_with_role(RoleCode.SALES))
     industry = django_filters.ChoiceFilter(label=_("Industry"), choices=Industry.choices)
     source = django_filters.ChoiceFilter(label=_("Source"), choices=Source.choices)
     # By id only: a select of every customer would not scale (and the page links here with it).
