@@ -143,13 +143,14 @@ class OpportunityFilterSet(django_filters.FilterSet):
 class BoardFilterSet(OpportunityFilterSet):
     """The board shows the open stages as columns: no stage or open/closed filter."""
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.filters.pop("stage")
-        self.filters.pop("status")
-        self.filters.pop("progress")
-        for name in ("closed_since", "closed_until", "entered_stage", "entered_since", "entered_until"):
-            self.filters.pop(name)
+
+# Left out of the class's own filters (not removed from each instance's copy): every board request
+# (the page and each column's cards) deep-copies the filters it has.
+BOARD_LEFT_OUT = ("stage", "status", "progress", "closed_since", "closed_until", "entered_stage",
+                  "entered_since", "entered_until")
+BoardFilterSet.base_filters = {
+    name: f for name, f in BoardFilterSet.base_filters.items() if name not in BOARD_LEFT_OUT
+}
 
 
 class OpportunityChildFilterSet(django_filters.FilterSet):
