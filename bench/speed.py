@@ -402,6 +402,52 @@ def cmd_profile(args):
           f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
 
+def cmd_time(args):
+    """Unprofiled, in-process: per path CPU ms per request (this process), median and p95 wall ms,
+    queries per request and bytes; the paths interleaved round after round so that a change of the
+    machine's load hits them alike. `--htmx` sends HX-Request (the fragments a page loads lazily)."""
+    os.environ.setdefault("DEBUG", "0")
+    os.environ.setdefault("STATIC_MANIFEST", "0")
+    django_setup()
+    from django.conf import settings
+    from django.db import connection
+    from django.test import Client as DjangoClient
+
+    from presales.accounts.models import User
+
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+    client = DjangoClient()
+    client.force_login(User.objects.get(username=args.user))
+    headers = {"HTTP_HX_REQUEST": "true"} if args.htmx else {}
+    stats = {path: {"cpu": 0.0, "walls": [], "queries": 0, "bytes": 0} for path in args.paths}
+    counter = [0]
+
+    def counted(execute, sql_text, params, many, context):
+        counter[0] += 1
+        return execute(sql_text, params, many, context)
+
+    for path in args.paths:
+        for _ in range(3):
+            assert client.get(path, **headers).status_code == 200, path
+    with connection.execute_wrapper(counted):
+        for _ in range(args.repeat):
+            for path in args.paths:
+                counter[0] = 0
+                c0, t0 = time.process_time(), time.perf_counter()
+                response = client.get(path, **headers)
+                wall, cpu = time.perf_counter() - t0, time.process_time() - c0
+                entry = stats[path]
+                entry["cpu"] += cpu
+                entry["walls"].append(wall * 1000)
+                entry["queries"], entry["bytes"] = counter[0], len(response.content)
+    for path, entry in stats.items():
+        walls = entry["walls"]
+        cpu = entry["cpu"] * 1000 / args.repeat
+        print(f"{path}: CPU {cpu:.1f} ms, median {statistics.median(walls):.1f} ms, "
+              f"p95 {quantile(walls, 0.95):.1f} ms, {entry['queries']} queries, {entry['bytes']:,} bytes")
+    print(f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+
+
 def main():
     parser = argparse.ArgumentParser(description="Issue 15 speed benchmarks (see the module docstring).")
     parser.add_argument("--port", type=int, default=8765)
@@ -426,8 +472,13 @@ def main():
     pr = sub.add_parser("profile")
     pr.add_argument("path")
     pr.add_argument("--repeat", type=int, default=20)
+    ti = sub.add_parser("time")
+    ti.add_argument("paths", nargs="+")
+    ti.add_argument("--repeat", type=int, default=30)
+    ti.add_argument("--htmx", action="store_true")
     args = parser.parse_args()
-    {"poc": cmd_poc, "mix": cmd_mix, "login": cmd_login, "profile": cmd_profile}[args.command](args)
+    commands = {"time": cmd_time, "poc": cmd_poc, "mix": cmd_mix, "login": cmd_login, "profile": cmd_profile}
+    commands[args.command](args)
 
 
 if __name__ == "__main__":

@@ -189,6 +189,21 @@ def assert_constant_queries(client, url: str, grow: Callable[[], None], *, api: 
     return after
 
 
+def with_lazy_parts(client, html: str) -> str:
+    """The page as the browser shows it once htmx has loaded its lazy parts: every element with
+    `hx-trigger="load"` replaced by what its `hx-get` answers (an htmx request, outerHTML swap)."""
+    import re
+    from html import unescape
+
+    def load(match):
+        response = client.get(unescape(match.group(1)), HTTP_HX_REQUEST="true")
+        assert response.status_code == 200, f"{match.group(1)}: {response.status_code}"
+        return response.content.decode()
+
+    pattern = r'<div[^>]* hx-get="([^"]+)" hx-trigger="load" hx-swap="outerHTML"[^>]*>.*?</div></div>'
+    return re.sub(pattern, load, html, flags=re.S)
+
+
 # ------------------------------------------------------------------------------------------------
 # Bad input
 

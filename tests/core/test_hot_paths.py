@@ -20,6 +20,8 @@ HOT = {
     "poc detail API": ("/api/pocs/{poc}/", True),
     "board by stage": ("/opportunities/board/", False),
     "board by progress": ("/opportunities/board/?by=progress", False),
+    "board cards by stage": ("/opportunities/board/cards/demo_poc/", False),
+    "board cards by progress": ("/opportunities/board/cards/validating/?by=progress", False),
     "opportunity list": ("/opportunities/", False),
     "my work": ("/insights/my-work/", False),
 }
@@ -65,10 +67,17 @@ PINNED = {
     ("poc list API", "engineer_a"): 4,
     ("poc detail API", "manager"): 4,
     ("poc detail API", "engineer_a"): 4,
-    ("board by stage", "manager"): 14,
-    ("board by stage", "engineer_a"): 14,
-    ("board by progress", "manager"): 19,
-    ("board by progress", "engineer_a"): 19,
+    # The board's page: session, user, column totals (BoardTotal for a manager, a GROUP BY for a
+    # team member), the filter selects (teams, presales leads, sales owners), the unread badge.
+    ("board by stage", "manager"): 7,
+    ("board by stage", "engineer_a"): 7,
+    ("board by progress", "manager"): 7,
+    ("board by progress", "engineer_a"): 7,
+    # One column's cards (loaded by the page, htmx): session, user, the cards, their probabilities.
+    ("board cards by stage", "manager"): 4,
+    ("board cards by stage", "engineer_a"): 4,
+    ("board cards by progress", "manager"): 4,
+    ("board cards by progress", "engineer_a"): 4,
     ("opportunity list", "manager"): 8,
     ("opportunity list", "engineer_a"): 8,
     ("my work", "manager"): 17,

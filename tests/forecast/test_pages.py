@@ -7,7 +7,7 @@ from django.urls import reverse
 from presales.forecast import services
 from presales.forecast.models import Prediction
 from tests.factories.poc import make_opportunity
-from tests.kit import assert_constant_queries, check_access
+from tests.kit import assert_constant_queries, check_access, with_lazy_parts
 
 pytestmark = pytest.mark.django_db
 
@@ -109,5 +109,5 @@ def test_list_sorts_by_probability_and_board_shows_it(client, cast, trained_smal
     assert len(estimated) == 3 and estimated == sorted(estimated, reverse=True)
     assert rows[0].win_probability == max(estimated)
     assert 'data-testid="win-probability-badge"' in response.content.decode()
-    board = client.get(reverse("opportunities:board")).content.decode()
+    board = with_lazy_parts(client, client.get(reverse("opportunities:board")).content.decode())
     assert board.count('data-testid="win-probability-badge"') == 3

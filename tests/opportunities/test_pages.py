@@ -19,7 +19,7 @@ from tests.factories.opportunities import (
     add_communication,
     ready_for_negotiation,
 )
-from tests.kit import assert_constant_queries, assert_refused, check_access
+from tests.kit import assert_constant_queries, assert_refused, check_access, with_lazy_parts
 
 pytestmark = pytest.mark.django_db
 
@@ -134,8 +134,9 @@ def test_board_access_columns_and_scope(client, cast, customer, opp, secret):
     ]
     assert columns[Stage.BID].count == 2 and columns[Stage.BID].amount == Decimal("500000.50")
     assert columns[Stage.LEAD].count == 0  # the confidential lead is out of engineer_a's scope
-    assert [o.pk for o in columns[Stage.DISCOVERY].cards] == [opp.pk]
-    body = response.content.decode()
+    cards = client.get(url("board_cards", Stage.DISCOVERY), HTTP_HX_REQUEST="true").context["cards"]
+    assert [o.pk for o in cards] == [opp.pk]
+    body = with_lazy_parts(client, response.content.decode())
     assert "50 万元" in body and opp.get_absolute_url() in body and secret.number not in body
 
 
@@ -149,9 +150,11 @@ def test_board_cards_are_capped_and_ordered_by_close_date(client, cast, customer
     client.force_login(cast.manager)
     response = client.get(url("board"))
     column = {c.stage: c for c in response.context["columns"]}[Stage.SOLUTION]
-    assert column.count == 26 and len(column.cards) == 20 and column.more == 6
-    dates = [c.expected_close_on for c in column.cards]
-    assert dates == sorted(dates) and undated not in column.cards
+    assert column.count == 26 and column.more == 6
+    cards = client.get(url("board_cards", Stage.SOLUTION), HTTP_HX_REQUEST="true").context["cards"]
+    assert len(cards) == 20
+    dates = [c.expected_close_on for c in cards]
+    assert dates == sorted(dates) and undated not in cards
     partial = client.get(url("board"), {"presales_lead": ""}, HTTP_HX_REQUEST="true").content.decode()
     assert "<html" not in partial and "board-col" in partial
 
@@ -168,6 +171,54 @@ def test_board_filters(client, cast, customer, opp):
 def test_board_queries_constant(client, cast, customer, opp):
     client.force_login(cast.manager)
     assert_constant_queries(client, url("board"), grow_opportunities(cast, customer, n=30))
+
+
+def test_board_loads_each_column_lazily_with_its_filters(client, cast, customer, opp):
+    """The page holds the columns' headers; each column with cards asks for them itself (htmx on
+    load) with the board's filters, and an empty column asks nothing."""
+    OpportunityFactory(customer=customer, stage=Stage.BID, source="event", name="展会来的商机")
+    OpportunityFactory(customer=customer, stage=Stage.BID, source="referral", name="转介绍的商机")
+    client.force_login(cast.manager)
+    page = client.get(url("board"), {"source": "event"}).content.decode()
+    bid = url("board_cards", Stage.BID)
+    assert f'hx-get="{bid}?source=event"' in page and "展会来的商机" not in page
+    assert url("board_cards", Stage.LEAD) not in page  # nothing in that column: nothing to load
+    body = with_lazy_parts(client, page)
+    assert "展会来的商机" in body and "转介绍的商机" not in body
+    unfiltered = with_lazy_parts(client, client.get(url("board")).content.decode())
+    assert "展会来的商机" in unfiltered and "转介绍的商机" in unfiltered
+    progress = client.get(url("board"), {"by": "progress"}).content.decode()
+    assert f'hx-get="{url("board_cards", "bidding")}?by=progress"' in progress
+    assert "展会来的商机" in with_lazy_parts(client, progress)
+
+
+def test_board_cards_scope_filters_and_unknown_columns(client, cast, customer, opp, secret):
+    """A column's cards: the board's scope (another team's records never appear, whatever the
+    filters), its filters, and a 404 for a column that is not on the board."""
+    cards_url = url("board_cards", Stage.DISCOVERY)
+    check_access(client, cast, cards_url, permitted=ALL)
+    other = OpportunityFactory(customer=CustomerFactory(), stage=Stage.DISCOVERY, name="别队的商机")
+    client.force_login(cast.engineer_b)
+    for params in ({}, {"team": cast.team_a.pk}, {"q": opp.name}, {"presales_lead": cast.engineer_a.pk}):
+        content = client.get(cards_url, params).content.decode()
+        assert opp.name not in content and opp.get_absolute_url() not in content, params
+    client.force_login(cast.engineer_a)
+    assert [o.pk for o in client.get(cards_url).context["cards"]] == [opp.pk]
+    assert client.get(url("board_cards", Stage.LEAD)).context["cards"] == []  # the secret lead
+    assert secret.number not in client.get(url("board_cards", Stage.LEAD)).content.decode()
+    client.force_login(cast.manager)
+    assert {o.pk for o in client.get(cards_url).context["cards"]} == {opp.pk, other.pk}
+    assert [o.pk for o in client.get(cards_url, {"q": "别队"}).context["cards"]] == [other.pk]
+    assert client.get(cards_url, {"team": "nonsense"}).context["cards"] == []
+    for key, params in ((Stage.WON, {}), ("nonsense", {}), (Stage.DISCOVERY, {"by": "progress"}),
+                        ("researching", {})):
+        assert client.get(url("board_cards", key), params).status_code == 404, (key, params)
+    assert client.get(url("board_cards", "researching"), {"by": "progress"}).status_code == 200
+
+
+def test_board_cards_queries_constant(client, cast, customer, opp):
+    client.force_login(cast.manager)
+    assert_constant_queries(client, url("board_cards", Stage.DISCOVERY), grow_opportunities(cast, customer, n=30))
 
 
 # --- detail -------------------------------------------------------------------------------------------

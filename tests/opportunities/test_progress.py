@@ -14,7 +14,7 @@ from presales.opportunities.progress import decide
 from tests.factories import CustomerFactory
 from tests.factories.opportunities import OpportunityFactory
 from tests.factories.poc import make_opportunity, make_poc
-from tests.kit import assert_constant_queries, check_access
+from tests.kit import assert_constant_queries, check_access, with_lazy_parts
 
 BIDS = ("none", "preparing", "submitted", "won", "lost")
 POCS = (None, "running")
@@ -211,7 +211,7 @@ def test_board_by_progress(client, cast):
     assert list(columns) == list(OPEN_PROGRESS)
     assert columns[Progress.BIDDING].count == 1 and columns[Progress.DESIGNING].count == 1
     assert sum(c.count for c in columns.values()) == 2  # the won one is closed
-    body = response.content.decode()
+    body = with_lazy_parts(client, response.content.decode())
     assert "投标中的商机" in body and 'data-progress="bidding"' in body
     client.force_login(cast.engineer_b)  # another team: nothing
     assert all(c.count == 0 for c in client.get(board).context["columns"])

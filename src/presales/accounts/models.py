@@ -82,8 +82,16 @@ class User(AbstractUser):
         verbose_name_plural = _("users")
         ordering = ["username"]
 
+    # The columns a user's name is made of (`label_of`): enough for a select of people.
+    LABEL_FIELDS = ("display_name", "first_name", "last_name", "username")
+
+    @staticmethod
+    def label_of(display_name: str, first_name: str, last_name: str, username: str) -> str:
+        """The name shown everywhere, from the LABEL_FIELDS columns (`get_full_name`, inlined)."""
+        return display_name or f"{first_name} {last_name}".strip() or username
+
     def __str__(self) -> str:
-        return self.display_name or self.get_full_name() or self.username
+        return self.label_of(self.display_name, self.first_name, self.last_name, self.username)
 
     def save(self, *args, **kwargs):
         # An instance read before a change of roles holds the old stamp: a full save of it must not

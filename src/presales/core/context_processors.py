@@ -1,7 +1,8 @@
 """The top bar: modules grouped into a few menus, built from URL names so that a module missing
 from a deployment (its URLs not installed) simply does not appear."""
 
-from django.urls import NoReverseMatch, reverse
+from django.conf import settings
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -104,6 +105,25 @@ ITEM_VISIBLE = {
 }
 
 
+# The menu's URLs take no arguments: each is the same for every request of a process with the
+# same URL configuration and script prefix, so it is reversed once (None: not installed).
+_NAV_URLS: dict[tuple, str | None] = {}
+
+
+def _nav_url(url_name: str) -> str | None:
+    key = (url_name, get_urlconf() or settings.ROOT_URLCONF, get_script_prefix())
+    try:
+        return _NAV_URLS[key]
+    except KeyError:
+        pass
+    try:
+        url = reverse(url_name)
+    except NoReverseMatch:  # a module that is not installed in this deployment
+        url = None
+    _NAV_URLS[key] = url
+    return url
+
+
 def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
@@ -119,9 +139,8 @@ def navigation(request):
             visible = ITEM_VISIBLE.get(url_name)
             if visible is not None and not visible(user):
                 continue
-            try:
-                url = reverse(url_name)
-            except NoReverseMatch:  # a module that is not installed in this deployment
+            url = _nav_url(url_name)
+            if url is None:  # a module that is not installed in this deployment
                 continue
             active = _is_current(marker, namespace, view_name)
             items.append({"url": url, "label": item_label, "icon": item_icon, "active": active})

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 import django_filters
 from django.conf import settings
+from django_filters.fields import ModelChoiceField, ModelChoiceIterator
 
 
 def day_start(day: date) -> datetime:
@@ -31,3 +32,29 @@ class LocalDayToFilter(django_filters.DateFilter):
         if not value:
             return qs
         return qs.filter(**{f"{self.field_name}__lt": day_start(value + timedelta(days=1))})
+
+
+class UserChoiceIterator(ModelChoiceIterator):
+    """A select of people from one `values_list` query: no User object per option and no
+    server-side cursor (PostgreSQL: DECLARE, FETCH, CLOSE) for a list of a few hundred names.
+    The options are the same (pk, name) pairs as the model iterator's."""
+
+    def __iter__(self):
+        from presales.accounts.models import User
+
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        if self.field.null_label is not None:
+            yield (self.field.null_value, self.field.null_label)
+        for pk, *names in self.queryset.values_list("pk", *User.LABEL_FIELDS):
+            yield (pk, User.label_of(*names))
+
+
+class UserChoiceField(ModelChoiceField):
+    iterator = UserChoiceIterator
+
+
+class UserChoiceFilter(django_filters.ModelChoiceFilter):
+    """A filter by one person (a queryset of users), listed cheaply (`UserChoiceIterator`)."""
+
+    field_class = UserChoiceField

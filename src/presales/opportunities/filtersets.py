@@ -11,7 +11,7 @@ from django.utils.translation import pgettext_lazy
 from presales.accounts.choices import PRESALES_ROLES, RoleCode
 from presales.accounts.models import Team
 from presales.accounts.selectors import users_with_role
-from presales.core.filters import LocalDayFromFilter, LocalDayToFilter, day_start
+from presales.core.filters import LocalDayFromFilter, LocalDayToFilter, UserChoiceFilter, day_start
 from presales.core.forms import SwitchInput
 from presales.customers.choices import Industry
 
@@ -47,12 +47,9 @@ class OpportunityFilterSet(django_filters.FilterSet):
         ],
     )
     team = django_filters.ModelChoiceFilter(label=_("Presales team"), queryset=Team.objects.all())
-    presales_lead = django_filters.ModelChoiceFilter(
-        label=_("Presales lead"), queryset=users_with_role(*PRESALES_ROLES)
-    )
-    sales_owner = django_filters.ModelChoiceFilter(
-        label=_("Sales owner"), queryset=users_with_role(RoleCode.SALES)
-    )
+    # Selects of every presales engineer / salesperson: listed from their names only.
+    presales_lead = UserChoiceFilter(label=_("Presales lead"), queryset=users_with_role(*PRESALES_ROLES))
+    sales_owner = UserChoiceFilter(label=_("Sales owner"), queryset=users_with_role(RoleCode.SALES))
     industry = django_filters.ChoiceFilter(label=_("Industry"), choices=Industry.choices)
     source = django_filters.ChoiceFilter(label=_("Source"), choices=Source.choices)
     # By id only: a select of every customer would not scale (and the page links here with it).
@@ -146,13 +143,14 @@ class OpportunityFilterSet(django_filters.FilterSet):
 class BoardFilterSet(OpportunityFilterSet):
     """The board shows the open stages as columns: no stage or open/closed filter."""
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.filters.pop("stage")
-        self.filters.pop("status")
-        self.filters.pop("progress")
-        for name in ("closed_since", "closed_until", "entered_stage", "entered_since", "entered_until"):
-            self.filters.pop(name)
+
+# Left out of the class's own filters (not removed from each instance's copy): every board request
+# (the page and each column's cards) deep-copies the filters it has.
+BOARD_LEFT_OUT = ("stage", "status", "progress", "closed_since", "closed_until", "entered_stage",
+                  "entered_since", "entered_until")
+BoardFilterSet.base_filters = {
+    name: f for name, f in BoardFilterSet.base_filters.items() if name not in BOARD_LEFT_OUT
+}
 
 
 class OpportunityChildFilterSet(django_filters.FilterSet):

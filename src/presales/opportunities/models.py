@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -20,8 +20,11 @@ USER = settings.AUTH_USER_MODEL
 
 class OpportunityQuerySet(ScopedQuerySet):
     def involved_q(self, user):
-        member = Opportunity.members.through.objects.filter(opportunity_id=OuterRef("pk"), user_id=user.pk)
-        return Q(presales_lead_id=user.pk) | Q(sales_owner_id=user.pk) | Q(Exists(member))
+        # `IN (the user's memberships)`, not a correlated EXISTS: PostgreSQL evaluates it once
+        # (a hashed subplan) instead of once per row. A team member's board counts every open row
+        # of the scope: 144 ms at 100k with EXISTS, 50-75 ms with IN (EXPLAIN ANALYZE).
+        member_of = Opportunity.members.through.objects.filter(user_id=user.pk).values("opportunity_id")
+        return Q(presales_lead_id=user.pk) | Q(sales_owner_id=user.pk) | Q(pk__in=member_of)
 
     def open(self):
         return self.exclude(stage__in=CLOSED_STAGES)

@@ -3,12 +3,13 @@ SQL and its query count does not depend on the number of rows."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Count, F, QuerySet, Sum
 
+from presales.accounts.models import User
 from presales.core.humanize import natural_duration
 
 from . import board_totals, permissions
@@ -29,15 +30,26 @@ def opportunity_list(*, user) -> QuerySet[Opportunity]:
 
 @dataclass
 class BoardColumn:
+    """A column's header: its key, label, how many opportunities and their summed amount. Its cards
+    load lazily (`board_cards`, one request per column): `more` is how many of `count` the column
+    does not show."""
+
     stage: str
     label: str
     count: int = 0
     amount: Decimal = Decimal("0")
-    cards: list[Opportunity] = field(default_factory=list)
+    per_stage: int = BOARD_CARDS_PER_STAGE
 
     @property
     def more(self) -> int:
-        return self.count - len(self.cards)
+        return max(self.count - self.per_stage, 0)
+
+
+def board_keys(by: str) -> tuple[str, tuple[str, ...]]:
+    """("progress", the open progress statuses) or ("stage", the open stages): a board's columns."""
+    if by == "progress":
+        return "progress", tuple(OPEN_PROGRESS)
+    return "stage", tuple(OPEN_STAGES)
 
 
 def board(
@@ -47,21 +59,17 @@ def board(
     by: str = "stage",
     use_totals: bool = False,
 ) -> list[BoardColumn]:
-    """One column per open stage: how many opportunities, their summed estimated amount, and the
-    first `per_stage` cards by expected close date (soonest first, undated last). One aggregate
-    grouped by stage, then one `ORDER BY ... LIMIT` query per open stage: a fixed number of queries
-    whatever the data, each served by the (stage, expected_close_on) index. (A single window query
-    was tried first: it joins and sorts every open opportunity, 330 ms at 100k.)
+    """One column per open stage: how many opportunities and their summed estimated amount (one
+    aggregate grouped by stage); the cards are `board_cards`, one column at a time.
     `queryset` is already scoped (and filtered) for the user. `by="progress"` makes the columns
-    the open progress statuses instead (the same queries on the (progress, expected_close_on) index).
+    the open progress statuses instead.
     `use_totals`: `queryset` is every opportunity (a manager's unfiltered board), so the counts and
     amounts come from the kept totals (BoardTotal) instead of the aggregate."""
-    if by == "progress":
-        keys, labels = OPEN_PROGRESS, {p: str(Progress(p).label) for p in OPEN_PROGRESS}
-    else:
-        by, keys, labels = "stage", OPEN_STAGES, {s: str(Stage(s).label) for s in OPEN_STAGES}
-    open_qs = queryset.filter(**{f"{by}__in": keys})
-    columns = {key: BoardColumn(stage=key, label=labels[key]) for key in keys}
+    by, keys = board_keys(by)
+    choices = Progress if by == "progress" else Stage
+    columns = {
+        key: BoardColumn(stage=key, label=str(choices(key).label), per_stage=per_stage) for key in keys
+    }
     if use_totals:
         # Every opportunity, unfiltered (the caller decides): the kept column totals, one small
         # query instead of a GROUP BY over the whole table (board_totals).
@@ -69,17 +77,41 @@ def board(
             if key in columns:
                 columns[key].count, columns[key].amount = count, amount
     else:
-        totals = open_qs.order_by().values(by).annotate(n=Count("pk"), amount=Sum("estimated_amount"))
+        totals = (
+            queryset.filter(**{f"{by}__in": keys})
+            .order_by()
+            .values(by)
+            .annotate(n=Count("pk"), amount=Sum("estimated_amount"))
+        )
         for row in totals:
             column = columns[row[by]]
             column.count, column.amount = row["n"], row["amount"] or Decimal("0")
-    for key, column in columns.items():
-        column.cards = list(
-            queryset.filter(**{by: key})
-            .select_related("customer", "presales_lead", "sales_owner")
-            .order_by(F("expected_close_on").asc(nulls_last=True), "pk")[:per_stage]
-        )
     return list(columns.values())
+
+
+CARD_FIELDS = (
+    "number", "name", "stage", "progress", "estimated_amount", "expected_close_on", "customer__name",
+    *(f"{person}__{name}" for person in ("presales_lead", "sales_owner") for name in User.LABEL_FIELDS),
+)
+
+
+def board_cards(
+    *, queryset: QuerySet[Opportunity], by: str, key: str, per_stage: int = BOARD_CARDS_PER_STAGE
+) -> list[Opportunity]:
+    """The first `per_stage` cards of one column by expected close date (soonest first, undated
+    last): one `ORDER BY ... LIMIT` query served by the (stage | progress, expected_close_on)
+    index. (A single window query for every column was tried first: it joins and sorts every open
+    opportunity, 330 ms at 100k.) `queryset` is already scoped (and filtered) for the user."""
+    by, _keys = board_keys(by)
+    return list(
+        queryset.filter(**{by: key})
+        # What a card prints, nothing more: fewer joins to plan (the team is not on a card) and
+        # fewer columns to read.
+        .select_related(None)
+        .select_related("customer", "presales_lead", "sales_owner")
+        .only(*CARD_FIELDS)
+        .order_by(F("expected_close_on").asc(nulls_last=True), "pk")[:per_stage]
+    )
 
 
 def stage_progress(opportunity: Opportunity) -> list[dict]:

@@ -6,6 +6,7 @@ app_name = "opportunities"
 urlpatterns = [
     path("", views.OpportunityListView.as_view(), name="list"),
     path("board/", views.OpportunityBoardView.as_view(), name="board"),
+    path("board/cards/<str:key>/", views.OpportunityBoardCardsView.as_view(), name="board_cards"),
     path("new/", views.OpportunityCreateView.as_view(), name="create"),
     path("<int:pk>/", views.OpportunityDetailView.as_view(), name="detail"),
     path("<int:pk>/edit/", views.OpportunityUpdateView.as_view(), name="edit"),

@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
@@ -72,18 +72,11 @@ class OpportunityListView(XlsxListExport, ScopedListView):
         return ctx
 
 
-class OpportunityBoardView(LoginRequiredMixin, TemplateView):
-    """The open stages as columns: counts, summed amounts, the soonest-closing cards."""
+class BoardQueryMixin:
+    """The board's scope and filters, read from the URL the same way by the page (column headers)
+    and by each column's cards (loaded lazily): one filter set, one scope."""
 
-    template_name = "opportunities/opportunity_board.html"
-
-    def get_template_names(self):
-        if getattr(self.request, "htmx", False) and not self.request.htmx.boosted:
-            return [f"{self.template_name}#board"]
-        return [self.template_name]
-
-    def get_context_data(self, **kwargs):
-        ctx = super().get_context_data(**kwargs)
+    def board_query(self):
         qs = selectors.opportunity_list(user=self.request.user)
         filterset = BoardFilterSet(self.request.GET or None, queryset=qs, request=self.request)
         filtered = False
@@ -94,13 +87,49 @@ class OpportunityBoardView(LoginRequiredMixin, TemplateView):
             filtered = not filterset.is_valid() or any(
                 value not in (None, "", [], (), False) for value in filterset.form.cleaned_data.values()
             )
+        by = "progress" if self.request.GET.get("by") == "progress" else "stage"
+        return filterset, qs, filtered, by
+
+
+class OpportunityBoardView(LoginRequiredMixin, BoardQueryMixin, TemplateView):
+    """The open stages as columns: counts and summed amounts at once; each column's soonest-closing
+    cards are loaded by the browser from `OpportunityBoardCardsView` (htmx, on load)."""
+
+    template_name = "opportunities/opportunity_board.html"
+
+    def get_template_names(self):
+        if getattr(self.request, "htmx", False) and not self.request.htmx.boosted:
+            return [f"{self.template_name}#board"]
+        return [self.template_name]
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        filterset, qs, filtered, by = self.board_query()
         ctx["filterset"] = filterset
-        ctx["by"] = "progress" if self.request.GET.get("by") == "progress" else "stage"
+        ctx["by"] = by
         ctx["columns"] = selectors.board(
-            queryset=qs, by=ctx["by"], use_totals=not filtered and sees_everything(self.request.user)
+            queryset=qs, by=by, use_totals=not filtered and sees_everything(self.request.user)
         )
-        attach_win_probability(card for column in ctx["columns"] for card in column.cards)
+        # The filters (and `by`) of this board, for each column's cards request.
+        ctx["board_query"] = self.request.GET.urlencode()
         ctx["can_create"] = permissions.can_create_opportunity(self.request.user)
+        return ctx
+
+
+class OpportunityBoardCardsView(LoginRequiredMixin, BoardQueryMixin, TemplateView):
+    """One column's cards (an htmx fragment of the board): the same scope and filters as the board,
+    from the same query string; a column that is not on the board is a 404."""
+
+    template_name = "opportunities/partials/board_cards.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        _filterset, qs, _filtered, by = self.board_query()
+        if kwargs["key"] not in selectors.board_keys(by)[1]:
+            raise Http404
+        ctx["by"] = by
+        ctx["cards"] = selectors.board_cards(queryset=qs, by=by, key=kwargs["key"])
+        attach_win_probability(ctx["cards"])
         return ctx
 
 

@@ -1,0 +1,82 @@
+"""Selects are rendered in Python (core.forms.select_html) instead of one template include per
+option: the HTML must be Django's own, to the byte, for every kind of select and value."""
+
+import copy
+
+import pytest
+from django import forms
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _
+
+from presales.core.forms import SELECT_TEMPLATE, BootstrapFormRenderer
+
+WIDGETS = [
+    forms.Select(choices=[("", "---------"), ("a", "A & <b>"), ("b", _("All")), ("c", mark_safe("<i>s</i>"))],
+                 attrs={"class": "form-select", "data-x": True, "disabled": False}),
+    forms.SelectMultiple(choices=[("组一", [("1", "一"), ("2", 'x"y')]), ("3", "三")]),
+    forms.NullBooleanSelect(),
+    forms.Select(choices=[(1, "one"), (2, "two")]),
+]
+VALUES = [None, "", "a", "b", ["1", "3"], 2, "unknown", True, False]
+ATTRS = [None, {"id": "id_f", "class": "form-select is-invalid", "required": True, "aria-label": "<名>"}]
+
+
+def templates_only():
+    renderer = BootstrapFormRenderer()
+    renderer.plain_select_templates = False  # the cached property, overridden: always the templates
+    return renderer
+
+
+@pytest.mark.parametrize("widget", WIDGETS, ids=lambda w: type(w).__name__)
+def test_python_selects_match_the_templates_to_the_byte(widget):
+    fast, slow = BootstrapFormRenderer(), templates_only()
+    assert fast.plain_select_templates  # no app overrides Django's select templates
+    compared = 0
+    for value in VALUES:
+        for attrs in ATTRS:
+            try:
+                context = widget.get_context("field<", value, attrs)
+            except TypeError:  # a list for a single select
+                continue
+            expected = slow.render(SELECT_TEMPLATE, copy.deepcopy(context))
+            assert fast.render(SELECT_TEMPLATE, copy.deepcopy(context)) == expected, (value, attrs)
+            compared += 1
+    assert compared >= 10
+
+
+def test_a_form_renders_the_same_either_way():
+    class F(forms.Form):
+        kind = forms.ChoiceField(choices=[("x", "X"), ("y", "Y")], required=False)
+        many = forms.MultipleChoiceField(choices=[("1", "1"), ("2", "2")], required=False)
+
+    data = {"kind": "y", "many": ["2"]}
+    fast = F(data, renderer=BootstrapFormRenderer()).render()
+    assert 'value="y" selected' in fast and fast == F(data, renderer=templates_only()).render()
+
+
+@pytest.mark.django_db
+def test_people_selects_list_the_same_names_as_the_model_choices():
+    """core.filters.UserChoiceFilter lists (pk, name) from one values query: the same options as
+    Django's model choices, whichever name a user has (display name, full name, user name)."""
+    import django_filters
+
+    from presales.accounts.models import User
+    from presales.core.filters import UserChoiceFilter
+    from tests.factories import make_user
+
+    make_user(username="zhang", display_name="张伟")
+    make_user(username="li", display_name="", first_name="Lei", last_name="Li")
+    make_user(username="wang", display_name="", first_name="", last_name="")
+    make_user(username="gone", display_name="离职", is_active=False)
+
+    class People(django_filters.FilterSet):
+        cheap = UserChoiceFilter(queryset=User.objects.filter(is_active=True))
+        model = django_filters.ModelChoiceFilter(queryset=User.objects.filter(is_active=True))
+
+    form = People({"cheap": str(User.objects.get(username="li").pk)}, queryset=User.objects.all()).form
+    cheap = [(str(v), str(label)) for v, label in form.fields["cheap"].choices]
+    model = [(str(v), str(label)) for v, label in form.fields["model"].choices]
+    assert cheap == model
+    assert {"张伟", "Lei Li", "wang"} <= {label for _v, label in cheap} and "离职" not in dict(cheap).values()
+    assert form.is_valid() and form.cleaned_data["cheap"].username == "li"
+    assert 'selected>Lei Li</option>' in str(form["cheap"])
