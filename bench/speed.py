@@ -241,7 +241,13 @@ def cmd_poc(args):
 
 
 # --- mix -------------------------------------------------------------------------------------------------
-def mix_paths():
+BOARD_CARDS = [f"/opportunities/board/cards/{key}/" for key in
+               ("lead", "discovery", "solution", "demo_poc", "bid", "negotiation")]
+
+
+def mix_paths(board_cards=False):
+    """The mix of issue 15. With `board_cards`, the board's six column fragments follow the board
+    page, as a browser asks for them since the columns load lazily (13 paths instead of 7)."""
     django_setup()
     from presales.customers.models import Customer
     from presales.opportunities.models import Opportunity
@@ -250,6 +256,7 @@ def mix_paths():
     opps = list(opp[:200])
     return [
         "/opportunities/board/",
+        *(BOARD_CARDS if board_cards else []),
         "/opportunities/?stage=qualification&q=",
         "/opportunities/{opp}/",
         "/customers/",
@@ -310,7 +317,7 @@ def run_load(base, user, clients, duration, paths, opps, server=None):
 
 
 def cmd_mix(args):
-    paths, opps, _ = mix_paths()
+    paths, opps, _ = mix_paths(args.board_cards)
     base = f"http://127.0.0.1:{args.port}"
     with Gunicorn(args.workers, args.port) as server:
         run_load(base, args.user, 2, 3, paths, opps)  # warm-up of every worker
@@ -467,6 +474,8 @@ def main():
     m.add_argument("--clients", type=lambda v: [int(x) for x in v.split(",")], default=[20])
     m.add_argument("--workers", type=int, default=4)
     m.add_argument("--duration", type=float, default=20)
+    m.add_argument("--board-cards", action="store_true",
+                   help="the board's six column fragments follow the board page in the mix")
     lo = sub.add_parser("login")
     lo.add_argument("--repeat", type=int, default=20)
     pr = sub.add_parser("profile")
