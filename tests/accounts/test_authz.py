@@ -128,3 +128,11 @@ def test_superuser_flag_needs_no_invalidation():
     assert not is_manager(fresh(user))
     User.objects.filter(pk=user.pk).update(is_superuser=True)
     assert RoleCode.ADMIN in fresh(user).role_codes
+
+
+@pytest.mark.django_db
+def test_a_users_name_from_display_name_alone_reads_no_other_column(django_assert_num_queries):
+    user = make_user(RoleCode.PRESALES_ENGINEER, username="wang_name", display_name="王工")
+    loaded = User.objects.only("pk", "display_name", "username").get(pk=user.pk)
+    with django_assert_num_queries(0):
+        assert str(loaded) == "王工"

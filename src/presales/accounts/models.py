@@ -91,7 +91,9 @@ class User(AbstractUser):
         return display_name or f"{first_name} {last_name}".strip() or username
 
     def __str__(self) -> str:
-        return self.label_of(self.display_name, self.first_name, self.last_name, self.username)
+        # Short-circuits like `label_of`'s expression: a user read with `only("display_name", ...)`
+        # (lists print owners that way) must not load the other name columns one query per row.
+        return self.display_name or f"{self.first_name} {self.last_name}".strip() or self.username
 
     def save(self, *args, **kwargs):
         # An instance read before a change of roles holds the old stamp: a full save of it must not
