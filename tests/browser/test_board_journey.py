@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 
 from presales.accounts.choices import RoleCode
 from presales.opportunities.choices import Stage
+from tests.browser.journey import login
 from tests.factories import CustomerFactory, TeamFactory, make_user
 from tests.factories.opportunities import OpportunityFactory
 
@@ -36,11 +37,7 @@ def test_board_loads_its_columns_lazily(live_server, page, roles):
                                team=other_team, stage=Stage.BID, name="别队的投标商机")
     base = live_server.url
 
-    page.goto(f"{base}/accounts/login/")
-    page.fill("input[name=username]", "zhangwei")
-    page.fill("input[name=password]", "pw-123456")
-    page.locator("form:has(input[name=password]) button[type=submit]").click()
-    expect(page).not_to_have_url(re.compile(r"/accounts/login/"))
+    login(page, base, "zhangwei")
 
     page.goto(f"{base}/opportunities/board/")
     solution = page.locator(f'.board-col[data-stage="{Stage.SOLUTION}"]')

@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 from presales.accounts.choices import RoleCode
 from presales.documents.models import Document, DocumentCategory
 from presales.documents.samples import minimal_pdf
+from tests.browser.journey import login
 from tests.factories import CustomerFactory, TeamFactory, make_user
 from tests.factories.opportunities import OpportunityFactory
 
@@ -32,15 +33,6 @@ def categories(transactional_db):
     """Transactional tests may start from an emptied database: the seeded categories may be gone."""
     for position, (kind, code) in enumerate(CATEGORIES, start=1):
         DocumentCategory.objects.get_or_create(kind=kind, defaults={"code": code, "position": position})
-
-
-def login(page, base, username):
-    page.context.clear_cookies()
-    page.goto(f"{base}/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", "pw-123456")
-    page.locator("form:has(input[name=password]) button[type=submit]").click()
-    expect(page).not_to_have_url(re.compile(r"/accounts/login/"))
 
 
 def submit_form(page):

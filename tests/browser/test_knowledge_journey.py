@@ -27,6 +27,7 @@ from presales.knowledge.choices import ArticleKind, ArticleStatus
 from presales.knowledge.models import Article, Citation
 from presales.opportunities.choices import Outcome, Stage
 from presales.solutions.models import Solution
+from tests.browser.journey import login
 from tests.factories import CustomerFactory, TeamFactory, make_user
 from tests.factories.discovery import add_item, confirm, make_opportunity, make_plan
 from tests.factories.opportunities import RetrospectiveFactory
@@ -51,15 +52,6 @@ def seeded(transactional_db, settings, tmp_path):
         Role.objects.get_or_create(code=code)
     importlib.import_module("presales.solutions.migrations.0002_section_catalogue").seed(apps, None)
     settings.MEDIA_ROOT = tmp_path / "media"
-
-
-def login(page, base, username):
-    page.context.clear_cookies()
-    page.goto(f"{base}/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", "pw-123456")
-    page.locator("form:has(input[name=password]) button[type=submit]").click()
-    expect(page).not_to_have_url(re.compile(r"/accounts/login/"))
 
 
 def save(page):

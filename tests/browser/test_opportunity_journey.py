@@ -14,6 +14,7 @@ from playwright.sync_api import expect
 from presales.accounts.choices import RoleCode
 from presales.customers.models import Customer
 from presales.opportunities.models import Opportunity
+from tests.browser.journey import login
 from tests.factories import TeamFactory, make_user
 from tests.factories.opportunities import add_communication
 
@@ -50,11 +51,7 @@ def test_opportunity_journey(live_server, page, roles):
     base = live_server.url
 
     # Log in through the login page.
-    page.goto(f"{base}/accounts/login/")
-    page.fill("input[name=username]", "zhangwei")
-    page.fill("input[name=password]", "pw-123456")
-    page.locator("form:has(input[name=password]) button[type=submit]").click()
-    expect(page).not_to_have_url(re.compile(r"/accounts/login/"))
+    login(page, base, "zhangwei")
 
     # Create a customer through the customer form.
     page.goto(f"{base}/customers/new/")

@@ -12,6 +12,7 @@ from playwright.sync_api import expect
 
 from presales.accounts.choices import RoleCode
 from presales.poc.models import Poc
+from tests.browser.journey import login
 from tests.factories import TeamFactory, make_user
 from tests.factories.poc import complete, make_opportunity
 
@@ -30,11 +31,7 @@ def test_poc_journey(live_server, page, roles):
     opportunity = make_opportunity(people, name="储能电站BMS升级")
     base = live_server.url
 
-    page.goto(f"{base}/accounts/login/")
-    page.fill("input[name=username]", "zhangwei")
-    page.fill("input[name=password]", "pw-123456")
-    page.locator("form:has(input[name=password]) button[type=submit]").click()
-    expect(page).not_to_have_url(re.compile(r"/accounts/login/"))
+    login(page, base, "zhangwei")
 
     # A POC from the opportunity (preselected, as a link from the opportunity would do).
     page.goto(f"{base}/poc/new/?opportunity={opportunity.pk}")

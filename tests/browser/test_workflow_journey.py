@@ -39,6 +39,7 @@ from presales.discovery.models import RequirementConfirmation, RequirementItem, 
 from presales.documents.samples import minimal_pdf
 from presales.opportunities.models import Opportunity
 from presales.solutions.models import LevelDecision, Solution
+from tests.browser.journey import login
 from tests.factories import CustomerFactory, TeamFactory, make_user
 from tests.factories.discovery import make_contact, make_opportunity
 from tests.factories.solutions import TEXT
@@ -93,15 +94,6 @@ def seeded(transactional_db, settings, tmp_path):
     importlib.import_module("presales.solutions.migrations.0002_section_catalogue").seed(apps, None)
     importlib.import_module("presales.documents.migrations.0002_seed_categories").seed(apps, None)
     settings.MEDIA_ROOT = tmp_path / "media"
-
-
-def login(page, base, username):
-    page.context.clear_cookies()
-    page.goto(f"{base}/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", "pw-123456")
-    page.locator("form:has(input[name=password]) button[type=submit]").click()
-    expect(page).not_to_have_url(re.compile(r"/accounts/login/"))
 
 
 def save(page):
