@@ -433,3 +433,31 @@ def test_win_rows_tag_writes_what_the_template_loop_wrote(lang):
     ]
     with translation.override(lang):
         assert tag.render(Context({"rows": rows})) == loop.render(Context({"rows": rows}))
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-hans"])
+@pytest.mark.parametrize("thousands", [False, True])
+def test_workload_rows_tag_writes_what_the_template_loop_wrote(lang, thousands, settings):
+    """The workload rows are written by a template tag for speed; its markup must be the loop's,
+    escaping and number formatting included (with and without a thousand separator)."""
+    from django.template import Context, Template
+    from django.utils import translation
+
+    settings.USE_THOUSAND_SEPARATOR = thousands
+    loop = Template(
+        '{% for r in rows %}<tr><td>{{ r.engineer }}</td><td class="small">{{ r.team }}</td>\n'
+        '        <td class="text-end"><a href="{{ r.urls.open_requests }}">{{ r.open_requests }}</a></td>\n'
+        '        <td class="text-end"><a href="{{ r.urls.open_opportunities }}">{{ r.open_opportunities }}</a></td>\n'
+        '        <td class="text-end"><a href="{{ r.urls.open_pocs }}">{{ r.open_pocs }}</a></td>\n'
+        '        <td class="text-end"><a href="{{ r.urls.bids_due }}">{{ r.bids_due }}</a></td></tr>{% endfor %}'
+    )
+    tag = Template("{% load dashboard_tables %}{% workload_rows rows %}")
+    urls = {c: f"/l/?{c}=1&status=open&q=\"'<>" for c in ("open_requests", "open_opportunities", "open_pocs", "bids_due")}
+    rows = [
+        {"engineer": "<b>张&工</b>", "team": "售前一部", "open_requests": 3, "open_opportunities": 12345,
+         "open_pocs": 0, "bids_due": 1, "total": 12349, "urls": urls},
+        {"engineer": "x", "team": "", "open_requests": 0, "open_opportunities": 0, "open_pocs": 0, "bids_due": 0,
+         "total": 0, "urls": urls},
+    ]
+    with translation.override(lang):
+        assert tag.render(Context({"rows": rows})) == loop.render(Context({"rows": rows}))
