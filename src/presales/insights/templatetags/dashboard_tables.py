@@ -15,6 +15,7 @@ from django import template
 from django.conf import settings
 from django.utils.formats import get_format, localize
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 
 register = template.Library()
 
@@ -38,18 +39,29 @@ def _text(value) -> str:
 
 
 class Numbers:
-    """`{{ value }}` of numbers (`localize`, then escaped), for one rendering. A plain int prints as
-    `str(value)` when the thousand separator is off (`numberformat.format`'s own shortcut for
-    ints: it returns the number untouched unless it groups digits); other numbers go through
-    `localize` once per distinct value (the active language's separators are read each time)."""
+    """`{{ value }}` of numbers (`localize`, then escaped), for one rendering, with the active
+    language's formats read once. Without digit grouping (the thousand separator off),
+    `numberformat.format` returns an int untouched and writes a float as `str(value)` with the
+    language's decimal separator for its point (unless it prints with an exponent): done here
+    directly. Anything else goes through `localize` once per distinct value."""
 
     def __init__(self):
+        lang = get_language()
         self.cache: dict = {}
-        self.plain_ints = not settings.USE_THOUSAND_SEPARATOR or get_format("NUMBER_GROUPING") == 0
+        self.plain = (
+            not settings.USE_THOUSAND_SEPARATOR or get_format("NUMBER_GROUPING", lang, use_l10n=True) == 0
+        )
+        self.point = _text(get_format("DECIMAL_SEPARATOR", lang, use_l10n=True))
 
     def __call__(self, value) -> str:
-        if self.plain_ints and type(value) is int:
-            return str(value)
+        kind = type(value)
+        if self.plain:
+            if kind is int:
+                return str(value)
+            if kind is float:
+                text = str(value)
+                if "e" not in text.lower():
+                    return text.replace(".", self.point)
         key = (type(value), value)  # 1 and 1.0 print differently
         text = self.cache.get(key)
         if text is None:
