@@ -463,34 +463,47 @@ def sla(scope: Scope) -> dict:
 
 def _win_sums(scope: Scope, key: str) -> dict:
     """Opportunities won and lost (closed in the period) by presales lead (`key`
-    "presales_lead_id") or industry ("industry"): {value: (won, lost)}. One grouped query by lead
-    and industry shared by both win-rate panels of a page, summed here in one pass over its rows
-    (a few thousand pairs at 100k, read as tuples)."""
+    "presales_lead_id") or industry ("industry"): {value: (won, lost)}. One grouped query shared
+    by both win-rate panels of a page."""
     from presales.opportunities.choices import Stage
     from presales.opportunities.models import Opportunity
 
     if "win" not in scope.memo:
-        rows = (
+        closed = (
             Opportunity.objects.visible_to(scope.user)
             .filter(scope.team_q("team_id"), scope.period_q("closed_at"), stage__in=[Stage.WON, Stage.LOST])
-            .values("presales_lead_id", "industry")
-            .annotate(won=Count("stage", filter=Q(stage=Stage.WON)), lost=Count("stage", filter=Q(stage=Stage.LOST)))
             .order_by()
-            .values_list("presales_lead_id", "industry", "won", "lost")
         )
-        # Read as the driver's tuples: ids, texts and counts need no conversion, and the
-        # queryset's per-row converter pass cost as much as the summing below.
-        sql, params = rows.query.sql_with_params()
-        with connections[rows.db].cursor() as cursor:
-            cursor.execute(sql, params)
-            rows = cursor.fetchall()
         by_lead: dict = {}
         by_industry: dict = {}
-        for lead, industry, won, lost in rows:
-            w, lo = by_lead.get(lead, (0, 0))
-            by_lead[lead] = (w + won, lo + lost)
-            w, lo = by_industry.get(industry, (0, 0))
-            by_industry[industry] = (w + won, lo + lost)
+        if connections[closed.db].vendor == "postgresql":
+            # Both sums in one pass by GROUPING SETS: a row per lead and a row per industry (a
+            # few hundred) instead of a row per (lead, industry) pair summed here (2,500 at
+            # 100k); the same scan and hash. Read as the driver's tuples (no converters needed).
+            sql, params = closed.values_list("presales_lead_id", "industry", "stage").query.sql_with_params()
+            with connections[closed.db].cursor() as cursor:
+                cursor.execute(
+                    "SELECT GROUPING(d.presales_lead_id), d.presales_lead_id, d.industry,"
+                    " COUNT(*) FILTER (WHERE d.stage = %s), COUNT(*) FILTER (WHERE d.stage = %s)"
+                    f" FROM ({sql}) d GROUP BY GROUPING SETS ((d.presales_lead_id), (d.industry))",
+                    (Stage.WON.value, Stage.LOST.value, *params),
+                )
+                for by_industry_row, lead, industry, won, lost in cursor.fetchall():
+                    if by_industry_row:
+                        by_industry[industry] = (won, lost)
+                    else:
+                        by_lead[lead] = (won, lost)
+        else:
+            rows = (
+                closed.values("presales_lead_id", "industry")
+                .annotate(won=Count("stage", filter=Q(stage=Stage.WON)), lost=Count("stage", filter=Q(stage=Stage.LOST)))
+                .values_list("presales_lead_id", "industry", "won", "lost")
+            )
+            for lead, industry, won, lost in rows:
+                w, lo = by_lead.get(lead, (0, 0))
+                by_lead[lead] = (w + won, lo + lost)
+                w, lo = by_industry.get(industry, (0, 0))
+                by_industry[industry] = (w + won, lo + lost)
         scope.memo["win"] = {"presales_lead_id": by_lead, "industry": by_industry}
     return scope.memo["win"][key]
 
@@ -512,7 +525,9 @@ def _win_entry(scope: Scope, label: str, won: int, lost: int, **params) -> dict:
                 "lost": link("opportunities:list", stage=Stage.LOST, **base),
             }
         # urlencode's own encoding of each pair (quote_plus of str(value)), without its checks
-        tail = "&".join(f"{quote_plus(str(k))}={quote_plus(str(v))}" for k, v in params.items())
+        tail = "&".join(
+            f"{k}={v}" if type(v) is int else f"{quote_plus(str(k))}={quote_plus(str(v))}" for k, v in params.items()
+        )
         urls = {k: f"{prefix}&{tail}" if tail else prefix for k, prefix in prefixes.items()}
     return {
         "label": label,
