@@ -453,17 +453,20 @@ def test_workload_rows_tag_writes_what_the_template_loop_wrote(lang, thousands, 
     loop = Template(
         '{% for r in rows %}<tr><td>{{ r.engineer }}</td><td class="small">{{ r.team }}</td>\n'
         '        <td class="text-end"><a href="{{ r.urls.open_requests }}">{{ r.open_requests }}</a></td>\n'
-        '        <td class="text-end"><a href="{{ r.urls.open_opportunities }}">{{ r.open_opportunities }}</a></td>\n'
+        '        <td class="text-end"><a href="{{ r.urls.open_opportunities }}">'
+        '{{ r.open_opportunities }}</a></td>\n'
         '        <td class="text-end"><a href="{{ r.urls.open_pocs }}">{{ r.open_pocs }}</a></td>\n'
-        '        <td class="text-end"><a href="{{ r.urls.bids_due }}">{{ r.bids_due }}</a></td></tr>{% endfor %}'
+        '        <td class="text-end"><a href="{{ r.urls.bids_due }}">{{ r.bids_due }}</a></td></tr>'
+        '{% endfor %}'
     )
     tag = Template("{% load dashboard_tables %}{% workload_rows rows %}")
-    urls = {c: f"/l/?{c}=1&status=open&q=\"'<>" for c in ("open_requests", "open_opportunities", "open_pocs", "bids_due")}
+    columns = ("open_requests", "open_opportunities", "open_pocs", "bids_due")
+    urls = {c: f"/l/?{c}=1&status=open&q=\"'<>" for c in columns}
     rows = [
         {"engineer": "<b>张&工</b>", "team": "售前一部", "open_requests": 3, "open_opportunities": 12345,
          "open_pocs": 0, "bids_due": 1, "total": 12349, "urls": urls},
-        {"engineer": "x", "team": "", "open_requests": 0, "open_opportunities": 0, "open_pocs": 0, "bids_due": 0,
-         "total": 0, "urls": urls},
+        {"engineer": "x", "team": "", "open_requests": 0, "open_opportunities": 0, "open_pocs": 0,
+         "bids_due": 0, "total": 0, "urls": urls},
     ]
     with translation.override(lang):
         assert tag.render(Context({"rows": rows})) == loop.render(Context({"rows": rows}))

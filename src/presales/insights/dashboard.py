@@ -16,7 +16,20 @@ from urllib.parse import quote_plus, urlencode
 
 from django.conf import settings
 from django.db import connections
-from django.db.models import Case, CharField, Count, DecimalField, F, Func, IntegerField, Lookup, Q, Sum, Value, When
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    DecimalField,
+    F,
+    Func,
+    IntegerField,
+    Lookup,
+    Q,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.urls import get_script_prefix, get_urlconf, reverse
@@ -286,12 +299,16 @@ def workload(scope: Scope) -> dict:
         bids = Bid.objects.filter(due, opportunity_q(scope, cut_to_team=False))
         parts = [
             grouped(
-                SupportRequest.objects.visible_to(user).filter(_among("assignee_id", ids), status__in=OPEN_REQUEST_STATUSES),
+                SupportRequest.objects.visible_to(user).filter(
+                    _among("assignee_id", ids), status__in=OPEN_REQUEST_STATUSES
+                ),
                 "assignee_id",
                 "open_requests",
             ),
             grouped(
-                Opportunity.objects.visible_to(user).filter(_among("presales_lead_id", ids), stage__in=OPEN_STAGES),
+                Opportunity.objects.visible_to(user).filter(
+                    _among("presales_lead_id", ids), stage__in=OPEN_STAGES
+                ),
                 "presales_lead_id",
                 "open_opportunities",
             ),
@@ -496,7 +513,8 @@ def _win_sums(scope: Scope, key: str) -> dict:
         else:
             rows = (
                 closed.values("presales_lead_id", "industry")
-                .annotate(won=Count("stage", filter=Q(stage=Stage.WON)), lost=Count("stage", filter=Q(stage=Stage.LOST)))
+                .annotate(won=Count("stage", filter=Q(stage=Stage.WON)),
+                          lost=Count("stage", filter=Q(stage=Stage.LOST)))
                 .values_list("presales_lead_id", "industry", "won", "lost")
             )
             for lead, industry, won, lost in rows:
@@ -545,7 +563,9 @@ def win_rate_by_engineer(scope: Scope) -> dict:
     sums = _win_sums(scope, "presales_lead_id")
     leads = [pk for pk in sums if pk is not None]
     people = (
-        User.objects.filter(_among("pk", leads)).order_by("display_name", "username").values_list("pk", "display_name", "username")
+        User.objects.filter(_among("pk", leads))
+        .order_by("display_name", "username")
+        .values_list("pk", "display_name", "username")
         if leads
         else []
     )
