@@ -407,10 +407,13 @@ def test_a_managers_pipeline_from_the_kept_totals_equals_a_recount(cast, company
     assert panel["total_count"] == (2 if team else 3)
 
 
-@pytest.mark.parametrize("lang", ["zh-hans", "en"])
-def test_win_rows_tag_writes_what_the_template_loop_wrote(lang):
+@pytest.mark.parametrize("lang", ["zh-hans", "en", "de"])
+@pytest.mark.parametrize("thousands", [False, True])
+def test_win_rows_tag_writes_what_the_template_loop_wrote(lang, thousands, settings):
     """The win-rate rows are written by a template tag for speed; its markup must be the loop's,
-    escaping and number formatting included."""
+    escaping and number formatting included (a decimal comma, with and without a thousand
+    separator)."""
+    settings.USE_THOUSAND_SEPARATOR = thousands
     from django.template import Context, Template
     from django.utils import translation
 
@@ -430,6 +433,40 @@ def test_win_rows_tag_writes_what_the_template_loop_wrote(lang):
         {"label": "—", "won": 1, "lost": 1, "rate": 50.0, "urls": {"won": "", "lost": ""}},
         {"label": "电力", "won": 0, "lost": 0, "rate": None, "urls": {"won": "/o/?a=1", "lost": ""}},
         {"label": "x", "won": 12345, "lost": 1, "rate": 99.9, "urls": {"won": "", "lost": "/o/?q=\"'<>"}},
+        {"label": "y", "won": 1, "lost": 2, "rate": 33.3, "urls": {"won": "", "lost": ""}},
+        {"label": "z", "won": 1, "lost": 0, "rate": 100.0, "urls": {"won": "", "lost": ""}},
+        {"label": "tiny", "won": 0, "lost": 1, "rate": 1e-20, "urls": {"won": "", "lost": ""}},
+    ]
+    with translation.override(lang):
+        assert tag.render(Context({"rows": rows})) == loop.render(Context({"rows": rows}))
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-hans", "de"])
+@pytest.mark.parametrize("thousands", [False, True])
+def test_workload_rows_tag_writes_what_the_template_loop_wrote(lang, thousands, settings):
+    """The workload rows are written by a template tag for speed; its markup must be the loop's,
+    escaping and number formatting included (with and without a thousand separator)."""
+    from django.template import Context, Template
+    from django.utils import translation
+
+    settings.USE_THOUSAND_SEPARATOR = thousands
+    loop = Template(
+        '{% for r in rows %}<tr><td>{{ r.engineer }}</td><td class="small">{{ r.team }}</td>\n'
+        '        <td class="text-end"><a href="{{ r.urls.open_requests }}">{{ r.open_requests }}</a></td>\n'
+        '        <td class="text-end"><a href="{{ r.urls.open_opportunities }}">'
+        '{{ r.open_opportunities }}</a></td>\n'
+        '        <td class="text-end"><a href="{{ r.urls.open_pocs }}">{{ r.open_pocs }}</a></td>\n'
+        '        <td class="text-end"><a href="{{ r.urls.bids_due }}">{{ r.bids_due }}</a></td></tr>'
+        '{% endfor %}'
+    )
+    tag = Template("{% load dashboard_tables %}{% workload_rows rows %}")
+    columns = ("open_requests", "open_opportunities", "open_pocs", "bids_due")
+    urls = {c: f"/l/?{c}=1&status=open&q=\"'<>" for c in columns}
+    rows = [
+        {"engineer": "<b>张&工</b>", "team": "售前一部", "open_requests": 3, "open_opportunities": 12345,
+         "open_pocs": 0, "bids_due": 1, "total": 12349, "urls": urls},
+        {"engineer": "x", "team": "", "open_requests": 0, "open_opportunities": 0, "open_pocs": 0,
+         "bids_due": 0, "total": 0, "urls": urls},
     ]
     with translation.override(lang):
         assert tag.render(Context({"rows": rows})) == loop.render(Context({"rows": rows}))
