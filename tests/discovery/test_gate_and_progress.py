@@ -134,6 +134,32 @@ def test_every_progress_state(cast):
     assert selectors.progress_by_opportunity([]) == {}
 
 
+def test_the_panel_reads_what_with_progress_computes(cast):
+    """The opportunity page's research panel (selectors.panel_state, plain queries) shows the same
+    figures and progress as the SQL annotation, in every state, and the gate's reasons unless
+    confirmed."""
+    from presales.opportunities.models import Opportunity
+
+    states = every_state(cast)
+    withdrawn = researched(cast, items=1)
+    item = withdrawn.requirement_items.get()
+    services.item_update(actor=cast.engineer_a, item=item, expected_version=item.version,
+                         status=RequirementStatus.WITHDRAWN)
+    states["withdrawn"] = withdrawn
+    for name, opportunity in states.items():
+        expected = selectors.with_progress(Opportunity.objects.filter(pk=opportunity.pk)).values(
+            "research_progress", "research_has_plan", "research_activities_done", "research_activities_total",
+            "research_items", "research_confirmed_on", "research_confirmed_revision", "research_plan_revision",
+        ).get()
+        row, reasons = selectors.panel_state(opportunity.pk)
+        assert row == expected, name
+        gate = selectors.gate_reasons(opportunity)
+        assert reasons == ([] if expected["research_progress"] == Progress.CONFIRMED else gate), name
+    with CaptureQueriesContext(connection) as ctx:
+        selectors.panel_state(states["outdated"].pk)
+    assert len(ctx.captured_queries) == 4
+
+
 def test_withdrawing_every_item_goes_back_to_researching(cast):
     opportunity = researched(cast, items=1)
     item = opportunity.requirement_items.get()

@@ -818,3 +818,21 @@ def test_retrospective_filing_access(client, cast, opp):
         forbidden=["engineer_a2"],
         hidden=["nobody"],
     )
+
+
+def test_detail_lists_the_newest_communications_with_their_total(client, cast, opp):
+    """The opportunity page shows the newest DETAIL_COMMUNICATIONS records and counts them all (one
+    query: a window count)."""
+    from presales.opportunities.selectors import DETAIL_COMMUNICATIONS, opportunity_detail_context
+    from tests.factories.opportunities import add_communication
+
+    ctx = opportunity_detail_context(opportunity=opp, user=cast.manager)
+    assert ctx["communications"] == [] and ctx["communication_count"] == 0
+    logs = [add_communication(opp, subject=f"沟通{i}", occurred_at=timezone.now() - timedelta(hours=i))
+            for i in range(DETAIL_COMMUNICATIONS + 3)]
+    ctx = opportunity_detail_context(opportunity=opp, user=cast.manager)
+    assert ctx["communication_count"] == DETAIL_COMMUNICATIONS + 3
+    assert [c.pk for c in ctx["communications"]] == [log.pk for log in logs[:DETAIL_COMMUNICATIONS]]
+    client.force_login(cast.manager)
+    assert f"（{DETAIL_COMMUNICATIONS + 3}）" in client.get(opp.get_absolute_url()).content.decode() or \
+        f"({DETAIL_COMMUNICATIONS + 3})" in client.get(opp.get_absolute_url()).content.decode()

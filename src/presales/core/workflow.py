@@ -62,10 +62,17 @@ class Workflow:
         return [*transition.guards, *self._target_guards.get(transition.target, [])]
 
     # --- evaluation ---------------------------------------------------------------------------
-    def unmet_conditions(self, obj, transition: Transition) -> list[str]:
+    def unmet_conditions(self, obj, transition: Transition, memo: dict | None = None) -> list[str]:
+        """The reasons the guards of `transition` refuse it for `obj` now. `memo` (a dict the caller
+        keeps for one object at one moment) lets several transitions sharing a guard run it once."""
         reasons: list[str] = []
         for guard in self.guards_for(transition):
-            result = guard(obj)
+            if memo is None:
+                result = guard(obj)
+            elif guard in memo:
+                result = memo[guard]
+            else:
+                result = memo[guard] = guard(obj)
             if not result:
                 continue
             if isinstance(result, str):

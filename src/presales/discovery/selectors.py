@@ -77,6 +77,47 @@ def with_progress(queryset):
     )
 
 
+def panel_state(opportunity_id: int) -> tuple[dict, list[str]]:
+    """The research panel of one opportunity's page: the figures `with_progress` computes (same
+    keys, same values) and the gate's reasons (empty once confirmed), from four plain queries
+    instead of compiling the nine-subquery annotation for one row (≈ 6 ms of CPU per page)."""
+    plan = ResearchPlan.objects.filter(opportunity_id=opportunity_id).first()
+    items = current_items(opportunity_id)
+    latest = latest_confirmation(opportunity_id)
+    activities = ResearchActivity.objects.filter(opportunity_id=opportunity_id).aggregate(
+        done=Count("pk", filter=Q(status=ActivityStatus.DONE)),
+        total=Count("pk", filter=~Q(status=ActivityStatus.CANCELLED)),
+    )
+    row = {
+        "research_has_plan": plan is not None,
+        "research_plan_revision": plan.requirements_revision if plan is not None else None,
+        "research_activities_done": activities["done"],
+        "research_activities_total": activities["total"],
+        "research_items": len(items),
+        "research_confirmed_revision": latest.revision if latest is not None else None,
+        "research_confirmed_on": latest.confirmed_on if latest is not None else None,
+    }
+    row["research_progress"] = progress_of(row)
+    reasons = [] if row["research_progress"] == Progress.CONFIRMED else confirmation_state(
+        opportunity_id, plan=plan, items=items, latest=latest, fetched=True)["reasons"]
+    return row, reasons
+
+
+def progress_of(row: dict) -> str:
+    """`research_progress` of `with_progress`, in Python, from the other figures of the row (the
+    same rule as its Case: a NULL revision never equals another)."""
+    confirmed, planned = row["research_confirmed_revision"], row["research_plan_revision"]
+    if row["research_items"] > 0 and confirmed is not None and planned is not None and confirmed == planned:
+        return Progress.CONFIRMED.value
+    if row["research_items"] > 0:
+        return Progress.AWAITING_CONFIRMATION.value
+    if row["research_activities_done"] > 0:
+        return Progress.RESEARCHING.value
+    if row["research_has_plan"]:
+        return Progress.PLANNING.value
+    return Progress.NOT_STARTED.value
+
+
 def progress_by_opportunity(opportunity_ids) -> dict[int, str]:
     """{opportunity id: Progress value} for the given ids, in one query, whatever their number.
     Ids of no opportunity are left out. No visibility filter: the caller passes the ids it shows."""
@@ -172,8 +213,8 @@ def latest_confirmation(opportunity_id: int) -> RequirementConfirmation | None:
 def confirmation_state(opportunity_id: int, *, plan=None, items=None, latest=None, fetched=False) -> dict:
     """The state of the requirement set of one opportunity: its items, the latest confirmation,
     whether it is current, what changed since, and the gate's reasons (empty = may enter solution
-    design)."""
-    if plan is None:
+    design). `fetched`: the caller read plan and latest already (None = there is none)."""
+    if plan is None and not fetched:
         plan = ResearchPlan.objects.filter(opportunity_id=opportunity_id).first()
     if items is None:
         items = current_items(opportunity_id)

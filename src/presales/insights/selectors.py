@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Value, When
+from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Value, When, Window
 from django.db.models.functions import Coalesce, TruncWeek
 from django.utils import timezone
 
@@ -37,6 +37,14 @@ class Section:
     @property
     def more(self) -> int:
         return max(self.total - len(self.rows), 0)
+
+
+def _section(queryset) -> Section:
+    """The first LIST_LIMIT rows of `queryset` and its total, in one query: the total is a window
+    count (`COUNT(*) OVER ()`, taken before the LIMIT) instead of a second query that would compile
+    the same filters and subqueries again."""
+    rows = list(queryset.annotate(section_total=Window(Count("pk")))[:LIST_LIMIT])
+    return Section(rows, rows[0].section_total if rows else 0)
 
 
 def _percent(part: int, whole: int) -> float | None:
@@ -122,24 +130,23 @@ def my_open_opportunities_qs(*, user):
 
 
 def my_opportunities(*, user, now: datetime) -> Section:
-    qs = my_open_opportunities_qs(user=user)
-    rows = list(
-        qs.select_related("customer")
+    section = _section(
+        my_open_opportunities_qs(user=user).select_related("customer")
         .annotate(stage_since=Coalesce("stage_changed_at", "created_at"))
-        .order_by(F("expected_close_on").asc(nulls_last=True), "-pk")[:LIST_LIMIT]
+        .order_by(F("expected_close_on").asc(nulls_last=True), "-pk")
     )
-    for o in rows:
+    for o in section.rows:
         o.days_in_stage = max((now - o.stage_since).days, 0)
-    return Section(rows, qs.count())
+    return section
 
 
 def overdue_issues(*, user, today) -> Section:
     """Open technical issues of my customers that I own and that are past their due date."""
     qs = TechnicalIssue.objects.visible_to(user).filter(owner=user, status=IssueStatus.OPEN, due_on__lt=today)
-    rows = list(qs.select_related("customer").order_by("due_on", "pk")[:LIST_LIMIT])
-    for issue in rows:
+    section = _section(qs.select_related("customer").order_by("due_on", "pk"))
+    for issue in section.rows:
         issue.days_overdue = (today - issue.due_on).days
-    return Section(rows, qs.count())
+    return section
 
 
 def follow_ups_due(*, user, now: datetime) -> Section:
@@ -158,11 +165,11 @@ def follow_ups_due(*, user, now: datetime) -> Section:
         .annotate(last_follow_up=Subquery(last), clock_start=Coalesce(Subquery(last), F("created_at")))
         .filter(clock_start__lt=cutoff)
     )
-    rows = list(qs.select_related("customer").order_by("clock_start", "pk")[:LIST_LIMIT])
-    for o in rows:
+    section = _section(qs.select_related("customer").order_by("clock_start", "pk"))
+    for o in section.rows:
         o.follow_up_due_since = o.clock_start + timedelta(days=days)
         o.days_without = (now - o.clock_start).days
-    return Section(rows, qs.count())
+    return section
 
 
 def status_chart(*, user) -> dict:
@@ -239,15 +246,14 @@ def team_workload(*, user, now: datetime) -> dict:
     people = User.objects.in_bulk([row["assignee"] for row in workload])
     for row in workload:
         row["engineer"] = people.get(row["assignee"])
-    unassigned_qs = scope.filter(status=RequestStatus.NEW)
-    unassigned = list(
-        unassigned_qs.select_related("customer", "requester", "team")
+    unassigned = _section(
+        scope.filter(status=RequestStatus.NEW).select_related("customer", "requester", "team")
         .annotate(urgency=_overdue_first(now))
-        .order_by("urgency", "response_due_at", "pk")[:LIST_LIMIT]
+        .order_by("urgency", "response_due_at", "pk")
     )
     return {
         "workload": workload,
-        "unassigned": Section(unassigned, unassigned_qs.count()),
+        "unassigned": unassigned,
         "chart": {
             "labels": [str(row["engineer"]) for row in workload],
             "open": [row["open"] for row in workload],

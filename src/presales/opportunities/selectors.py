@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import Count, F, QuerySet, Sum
+from django.db.models import Count, F, QuerySet, Sum, Window
 
 from presales.accounts.models import User
 from presales.core.humanize import natural_duration
@@ -164,16 +164,18 @@ def opportunity_detail_context(*, opportunity: Opportunity, user) -> dict:
     from presales.customers import permissions as customer_permissions
     from presales.customers.models import CommunicationLog, Customer
 
-    communications = CommunicationLog.objects.filter(opportunity=opportunity)
+    # the newest communications and their total in one query (a window count, taken before the LIMIT)
+    communications = list(
+        CommunicationLog.objects.filter(opportunity=opportunity)
+        .select_related("created_by")
+        .annotate(listed_total=Window(Count("pk")))
+        .order_by("-occurred_at", "-pk")[:DETAIL_COMMUNICATIONS]
+    )
     customer_visible = Customer.objects.visible_to(user).filter(pk=opportunity.customer_id).exists()
     return {
         "events": list(opportunity.stage_events.select_related("actor").order_by("-at", "-pk")[:50]),
-        "communications": list(
-            communications.select_related("created_by").order_by("-occurred_at", "-pk")[
-                :DETAIL_COMMUNICATIONS
-            ]
-        ),
-        "communication_count": communications.count(),
+        "communications": communications,
+        "communication_count": communications[0].listed_total if communications else 0,
         "retrospective": getattr(opportunity, "retrospective", None)
         if _has(opportunity, "retrospective")
         else None,

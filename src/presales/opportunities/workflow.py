@@ -191,9 +191,10 @@ def available_moves(opportunity, user) -> list[Move]:
     if opportunity.stage in CLOSED_STAGES:
         return []
     moves = []
+    memo: dict = {}  # a gate shared by several targets (solution, POC, demo) asks the database once
     for transition in opportunity_flow.targets_from(opportunity.stage):
         permitted = transition.allowed(user, opportunity)
-        reasons = tuple(opportunity_flow.unmet_conditions(opportunity, transition))
+        reasons = tuple(opportunity_flow.unmet_conditions(opportunity, transition, memo))
         moves.append(
             Move(
                 target=transition.target,

@@ -26,11 +26,7 @@ def opportunity_discovery(opportunity, user):
     number of queries, whatever the amount of research)."""
     from presales.discovery import permissions, selectors
 
-    row = selectors.with_progress(type(opportunity).objects.filter(pk=opportunity.pk)).values(
-        "research_progress", "research_has_plan", "research_activities_done", "research_activities_total",
-        "research_items", "research_confirmed_on", "research_confirmed_revision", "research_plan_revision",
-    ).first() or {}
-    reasons = selectors.gate_reasons(opportunity) if row.get("research_progress") != "confirmed" else []
+    row, reasons = selectors.panel_state(opportunity.pk)
     return {
         "opportunity": opportunity,
         "row": row,
