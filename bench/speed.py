@@ -53,7 +53,14 @@ class Gunicorn:
     def __enter__(self):
         env = dict(os.environ, DEBUG="0", PRESALES_ALLOW_INSECURE_KEY="1", STATIC_MANIFEST="0",
                    ALLOWED_HOSTS="127.0.0.1,localhost", LOG_LEVEL="ERROR", AXES_ENABLED="0")
-        cmd = [str(ROOT / ".venv/bin/gunicorn"), "presales.wsgi:application", "-w", str(self.workers),
+        # As `make serve` (scripts/serve.sh): Redis for the cache and sessions, the app preloaded.
+        # BENCH_REDIS_URL="" measures without Redis (locmem cache, database sessions).
+        redis = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/5")
+        if redis:
+            env["REDIS_URL"] = redis
+        else:
+            env.pop("REDIS_URL", None)
+        cmd = [str(ROOT / ".venv/bin/gunicorn"), "presales.wsgi:application", "--preload", "-w", str(self.workers),
                "-b", f"127.0.0.1:{self.port}", "--log-level", "warning", "--timeout", "120"]
         self.proc = subprocess.Popen(cmd, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                                      stdin=subprocess.DEVNULL)

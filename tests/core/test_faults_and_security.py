@@ -39,6 +39,24 @@ def cache_down(settings):
     }
     settings.DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
     settings.DJANGO_REDIS_LOGGER = "presales.cache"
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"  # as with REDIS_URL
+
+
+def test_with_redis_sessions_are_cached_and_written_through(tmp_path):
+    """REDIS_URL set: sessions read from Redis and written through to the database
+    (settings.py); without it, database sessions (a per-process cache would keep a logged-out
+    session alive in the other workers)."""
+    code = "from django.conf import settings; print(settings.SESSION_ENGINE)"
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "presales.settings", "PRESALES_DATA_DIR": str(tmp_path)}
+    engines = {}
+    for redis in ("redis://127.0.0.1:6379/9", ""):
+        env["REDIS_URL"] = redis
+        result = subprocess.run([sys.executable, "-c", f"import django; django.setup(); {code}"], env=env,
+                                capture_output=True, text=True, timeout=120)
+        assert result.returncode == 0, result.stderr
+        engines[bool(redis)] = result.stdout.strip()
+    assert engines == {True: "django.contrib.sessions.backends.cached_db",
+                       False: "django.contrib.sessions.backends.db"}
 
 
 def test_cache_down_pages_and_api_keep_working_throttle_fails_open(client, cast, cache_down, caplog):
@@ -53,9 +71,11 @@ def test_cache_down_pages_and_api_keep_working_throttle_fails_open(client, cast,
     for _ in range(12):  # more than the 10/min limit: without counters the throttle lets them through
         response = client.post(token_url, {"username": user.username, "password": "Secret-pass-123"})
         assert response.status_code == 200, response.content
-    client.force_login(user)
+    client.force_login(user)  # the session is written to the database even with Redis down
     assert client.get(reverse("insights:my_work")).status_code == 200
     assert client.get("/api/customers/").status_code == 200
+    client.post(reverse("accounts:logout"))
+    assert client.get(reverse("insights:my_work")).status_code == 302  # logged out, Redis or not
     assert "Exception ignored" in caplog.text or "Error" in caplog.text  # logged
 
 

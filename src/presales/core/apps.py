@@ -6,3 +6,8 @@ class CoreConfig(AppConfig):
     name = "presales.core"
     label = "core"
     verbose_name = _("Core")
+
+    def ready(self):
+        from presales.core import display
+
+        display.install()
