@@ -80,3 +80,28 @@ def test_people_selects_list_the_same_names_as_the_model_choices():
     assert {"张伟", "Lei Li", "wang"} <= {label for _v, label in cheap} and "离职" not in dict(cheap).values()
     assert form.is_valid() and form.cleaned_data["cheap"].username == "li"
     assert 'selected>Lei Li</option>' in str(form["cheap"])
+
+
+@pytest.mark.django_db
+def test_team_selects_list_the_same_options_in_one_plain_query(django_assert_num_queries):
+    """core.filters.ListedModelChoiceFilter: the same options as Django's model choices, read by
+    one SELECT (no server-side cursor: DECLARE/FETCH/CLOSE on PostgreSQL)."""
+    import django_filters
+
+    from presales.accounts.models import Team
+    from presales.core.filters import ListedModelChoiceFilter
+    from tests.factories.accounts import TeamFactory
+
+    for name in ("华东售前", "华南售前", "Beijing & <North>"):
+        TeamFactory(name=name)
+
+    class Teams(django_filters.FilterSet):
+        listed = ListedModelChoiceFilter(queryset=Team.objects.all(), null_label="无")
+        model = django_filters.ModelChoiceFilter(queryset=Team.objects.all(), null_label="无")
+
+    form = Teams({}, queryset=Team.objects.all()).form
+    model = [(str(v), str(label)) for v, label in form.fields["model"].choices]
+    with django_assert_num_queries(1) as ctx:
+        listed = [(str(v), str(label)) for v, label in form.fields["listed"].choices]
+    assert listed == model and len(listed) == Team.objects.count() + 2
+    assert "DECLARE" not in ctx.captured_queries[0]["sql"]

@@ -2,13 +2,15 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from presales.core.filters import ListedModelChoiceFilter
+
 from .choices import PresalesLevel, RoleCode
 from .models import Team, User
 
 
 class PeopleFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
-    team = django_filters.ModelChoiceFilter(label=_("Team"), queryset=Team.objects.all())
+    team = ListedModelChoiceFilter(label=_("Team"), queryset=Team.objects.all())
     role = django_filters.ChoiceFilter(
         label=_("Role"), choices=RoleCode.choices, field_name="roles__code", distinct=True
     )

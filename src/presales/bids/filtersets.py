@@ -10,6 +10,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from presales.accounts.models import Team, User
+from presales.core.filters import ListedModelChoiceFilter
 
 from .choices import Result, Status
 from .models import Bid, DeviationRow, Meeting, Milestone, ReviewItem, Section
@@ -27,8 +28,8 @@ class BidFilterSet(django_filters.FilterSet):
     result = django_filters.ChoiceFilter(label=_("Result"), choices=RESULT_CHOICES, method="by_result")
     deadline = django_filters.ChoiceFilter(label=_("Deadline"), choices=DEADLINE_CHOICES, method="by_deadline")
     opportunity = django_filters.NumberFilter(label=_("Opportunity"), field_name="opportunity_id")
-    team = django_filters.ModelChoiceFilter(label=_("Presales team"), field_name="opportunity__team",
-                                            queryset=Team.objects.all())
+    team = ListedModelChoiceFilter(label=_("Presales team"), field_name="opportunity__team",
+                                   queryset=Team.objects.all())
     owner = extend_schema_field(OpenApiTypes.INT)(  # a user id
         django_filters.ModelChoiceFilter(label=_("Owner (business or technical)"), method="by_owner",
                                          queryset=User.objects.filter(is_active=True))

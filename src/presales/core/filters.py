@@ -58,3 +58,27 @@ class UserChoiceFilter(django_filters.ModelChoiceFilter):
     """A filter by one person (a queryset of users), listed cheaply (`UserChoiceIterator`)."""
 
     field_class = UserChoiceField
+
+
+class ListedModelChoiceIterator(ModelChoiceIterator):
+    """A select of a small table (teams) from one plain query. Django's iterator reads the rows
+    through `QuerySet.iterator()`, which on PostgreSQL is a server-side cursor (DECLARE, FETCH,
+    CLOSE: three round trips) meant for large results. The options are the same."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        if self.field.null_label is not None:
+            yield (self.field.null_value, self.field.null_label)
+        for obj in self.queryset.all():
+            yield self.choice(obj)
+
+
+class ListedModelChoiceField(ModelChoiceField):
+    iterator = ListedModelChoiceIterator
+
+
+class ListedModelChoiceFilter(django_filters.ModelChoiceFilter):
+    """A filter by one row of a small table (a team), listed with one plain query."""
+
+    field_class = ListedModelChoiceField

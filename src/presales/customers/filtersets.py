@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from presales.accounts.models import Team, User
+from presales.core.filters import ListedModelChoiceFilter
 from presales.core.forms import FILTER_EMPTY_LABEL, DateInput, SwitchInput
 
 from .choices import (
@@ -31,7 +32,7 @@ class CustomerFilterSet(django_filters.FilterSet):
     industry = django_filters.ChoiceFilter(label=_("Industry"), choices=Industry.choices)
     region = django_filters.ChoiceFilter(label=_("Region"), choices=Region.choices)
     status = django_filters.ChoiceFilter(label=_("Status"), choices=CustomerStatus.choices)
-    team = django_filters.ModelChoiceFilter(label=_("Presales team"), queryset=Team.objects.all())
+    team = ListedModelChoiceFilter(label=_("Presales team"), queryset=Team.objects.all())
     presales_owner = django_filters.ModelChoiceFilter(
         label=_("Presales owner"), queryset=User.objects.filter(is_active=True)
     )

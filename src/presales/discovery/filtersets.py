@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from presales.accounts.models import Team
+from presales.core.filters import ListedModelChoiceFilter
 from presales.core.forms import SwitchInput
 from presales.opportunities.choices import Stage
 from presales.opportunities.models import Opportunity
@@ -27,7 +28,7 @@ class ResearchListFilterSet(django_filters.FilterSet):
     progress = django_filters.ChoiceFilter(label=_("Research progress"), choices=Progress.choices,
                                            field_name="research_progress")
     stage = django_filters.ChoiceFilter(label=_("Stage"), choices=Stage.choices)
-    team = django_filters.ModelChoiceFilter(label=_("Presales team"), queryset=Team.objects.all())
+    team = ListedModelChoiceFilter(label=_("Presales team"), queryset=Team.objects.all())
     mine = django_filters.BooleanFilter(label=_("Only mine"), method="only_mine", widget=SwitchInput)
 
     class Meta:

@@ -11,7 +11,13 @@ from django.utils.translation import pgettext_lazy
 from presales.accounts.choices import PRESALES_ROLES, RoleCode
 from presales.accounts.models import Team
 from presales.accounts.selectors import users_with_role
-from presales.core.filters import LocalDayFromFilter, LocalDayToFilter, UserChoiceFilter, day_start
+from presales.core.filters import (
+    ListedModelChoiceFilter,
+    LocalDayFromFilter,
+    LocalDayToFilter,
+    UserChoiceFilter,
+    day_start,
+)
 from presales.core.forms import SwitchInput
 from presales.customers.choices import Industry
 
@@ -46,7 +52,7 @@ class OpportunityFilterSet(django_filters.FilterSet):
             (CLOSED, pgettext_lazy("opportunity status", "Closed")),
         ],
     )
-    team = django_filters.ModelChoiceFilter(label=_("Presales team"), queryset=Team.objects.all())
+    team = ListedModelChoiceFilter(label=_("Presales team"), queryset=Team.objects.all())
     # Selects of every presales engineer / salesperson: listed from their names only.
     presales_lead = UserChoiceFilter(label=_("Presales lead"), queryset=users_with_role(*PRESALES_ROLES))
     sales_owner = UserChoiceFilter(label=_("Sales owner"), queryset=users_with_role(RoleCode.SALES))

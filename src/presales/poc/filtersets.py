@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from presales.accounts.choices import PRESALES_ROLES
 from presales.accounts.models import Team
 from presales.accounts.selectors import users_with_role
-from presales.core.filters import LocalDayFromFilter, LocalDayToFilter
+from presales.core.filters import ListedModelChoiceFilter, LocalDayFromFilter, LocalDayToFilter
 from presales.core.forms import SwitchInput
 from presales.customers.choices import Industry
 
@@ -21,8 +21,8 @@ class PocFilterSet(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(label=_("Status"), choices=Status.choices)
     verdict = django_filters.ChoiceFilter(label=_("Verdict"), choices=Level.choices)
     industry = django_filters.ChoiceFilter(label=_("Industry"), choices=Industry.choices)
-    team = django_filters.ModelChoiceFilter(label=_("Presales team"), field_name="opportunity__team",
-                                            queryset=Team.objects.all())
+    team = ListedModelChoiceFilter(label=_("Presales team"), field_name="opportunity__team",
+                                   queryset=Team.objects.all())
     opportunity = django_filters.NumberFilter(label=_("Opportunity"), field_name="opportunity_id")
     open = django_filters.BooleanFilter(label=_("Open only"), method="only_open")
     mine = django_filters.BooleanFilter(label=_("Only mine"), method="only_mine", widget=SwitchInput)

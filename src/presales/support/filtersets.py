@@ -9,7 +9,12 @@ from django.utils.translation import gettext_lazy as _
 from presales.accounts.choices import PRESALES_ROLES
 from presales.accounts.models import Team, User
 from presales.accounts.selectors import users_with_role
-from presales.core.filters import LocalDayFromFilter, LocalDayToFilter, UserChoiceFilter
+from presales.core.filters import (
+    ListedModelChoiceFilter,
+    LocalDayFromFilter,
+    LocalDayToFilter,
+    UserChoiceFilter,
+)
 from presales.core.forms import SwitchInput
 
 from . import sla
@@ -40,7 +45,7 @@ class SupportRequestFilterSet(django_filters.FilterSet):
     )
     request_type = django_filters.ChoiceFilter(label=_("Type"), choices=RequestType.choices)
     priority = django_filters.ChoiceFilter(label=_("Priority"), choices=Priority.choices)
-    team = django_filters.ModelChoiceFilter(label=_("Presales team"), queryset=Team.objects.all())
+    team = ListedModelChoiceFilter(label=_("Presales team"), queryset=Team.objects.all())
     # Selects of people: listed from their names only (core.filters.UserChoiceFilter).
     assignee = UserChoiceFilter(label=_("Assigned engineer"), queryset=users_with_role(*PRESALES_ROLES))
     requester = UserChoiceFilter(label=_("Requested by"), queryset=User.objects.filter(is_active=True))

@@ -2,8 +2,10 @@ import functools
 
 from django import template
 from django.utils import timezone
-from django.utils.html import escape, format_html
+from django.utils.formats import localize
+from django.utils.html import conditional_escape, escape, format_html
 from django.utils.safestring import mark_safe
+from django.utils.timezone import template_localtime
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -119,3 +121,9 @@ def nav_menu(nav_groups):
         for g in nav_groups
     )
     return _nav_menu_html(get_language(), groups)
+
+
+def value_html(value) -> str:
+    """What `{{ value }}` writes (localised, escaped unless safe), for tags that render rows in
+    Python: the same steps as the template engine's render_value_in_context."""
+    return conditional_escape(localize(template_localtime(value)))
