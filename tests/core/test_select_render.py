@@ -23,7 +23,8 @@ ATTRS = [None, {"id": "id_f", "class": "form-select is-invalid", "required": Tru
 
 def templates_only():
     renderer = BootstrapFormRenderer()
-    renderer.plain_select_templates = False  # the cached property, overridden: always the templates
+    renderer.plain_select_templates = False  # the cached properties, overridden: always the templates
+    renderer.plain_input_templates = frozenset()
     return renderer
 
 
@@ -42,6 +43,35 @@ def test_python_selects_match_the_templates_to_the_byte(widget):
             assert fast.render(SELECT_TEMPLATE, copy.deepcopy(context)) == expected, (value, attrs)
             compared += 1
     assert compared >= 10
+
+
+INPUTS = [
+    forms.TextInput(attrs={"class": "form-control", "placeholder": "名称 & <代码>"}),
+    forms.NumberInput(attrs={"step": "0.01", "min": 0}),
+    forms.DateInput(attrs={"type": "date"}),
+    forms.DateTimeInput(),
+    forms.EmailInput(),
+    forms.URLInput(),
+    forms.PasswordInput(render_value=True),
+    forms.HiddenInput(),
+    forms.CheckboxInput(attrs={"class": "form-check-input", "disabled": False, "data-on": True}),
+    forms.TimeInput(),
+    forms.SearchInput() if hasattr(forms, "SearchInput") else forms.TextInput(),
+    forms.ColorInput() if hasattr(forms, "ColorInput") else forms.TextInput(),
+    forms.TelInput() if hasattr(forms, "TelInput") else forms.TextInput(),
+]
+INPUT_VALUES = [None, "", "a&b<'\"", 3, 0, 2.5, True, False, mark_safe("<i>x</i>"), _("All"),
+                __import__("datetime").date(2026, 12, 6)]
+
+
+@pytest.mark.parametrize("widget", INPUTS, ids=lambda w: type(w).__name__)
+def test_python_inputs_match_the_templates_to_the_byte(widget):
+    fast, slow = BootstrapFormRenderer(), templates_only()
+    assert widget.template_name in fast.plain_input_templates  # Django's own templates here
+    for value in INPUT_VALUES:
+        for attrs in ATTRS:
+            expected = widget.render("field<", value, attrs, renderer=slow)
+            assert widget.render("field<", value, attrs, renderer=fast) == expected, (value, attrs)
 
 
 def test_a_form_renders_the_same_either_way():
