@@ -97,7 +97,9 @@ class BootstrapFormRenderer(DjangoTemplates):
         return frozenset(name for name in INPUT_TEMPLATES if self._plain(name))
 
     def _plain(self, *names) -> bool:
-        return all(Path(self.get_template(name).origin.name).is_relative_to(DJANGO_FORMS_TEMPLATES) for name in names)
+        return all(
+            Path(self.get_template(name).origin.name).is_relative_to(DJANGO_FORMS_TEMPLATES) for name in names
+        )
 
     def render(self, template_name, context, request=None):
         # Every select of every form goes through here: no raw "---------" reaches a page.
