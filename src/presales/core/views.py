@@ -32,6 +32,11 @@ class ScopedListView(ScopedMixin, ListView):
 
     paginate_by = 25
     filterset_class = None
+    # The columns the page prints (`QuerySet.only`), applied to the page of rows only, never to an
+    # export: a list that select_related's whole customer, opportunity and user rows to print a
+    # name or a number spends more time building those objects than rendering them. A row that
+    # reads a column left out costs a query per row: tests/core/test_hot_paths.py pins the counts.
+    list_only: tuple[str, ...] = ()
 
     def get_queryset(self):
         qs = super().get_queryset()
@@ -43,6 +48,11 @@ class ScopedListView(ScopedMixin, ListView):
                 else (qs if not self.filterset.is_bound else qs.none())
             )
         return qs
+
+    def paginate_queryset(self, queryset, page_size):
+        if self.list_only:
+            queryset = queryset.only(*self.list_only)
+        return super().paginate_queryset(queryset, page_size)
 
     def get_template_names(self):
         names = super().get_template_names()

@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 
+from presales.accounts.models import User
 from presales.core.exports import Column, XlsxListExport, choice_label
 from presales.core.views import FormPageMixin as BaseFormPageMixin
 from presales.core.views import ScopedDetailView, ScopedListView, ScopedObjectFormView, ServiceFormView
@@ -46,6 +47,10 @@ from .models import (
 
 
 class CustomerListView(XlsxListExport, ScopedListView):
+    list_only = (
+        "name", "industry", "region", "status", "confidential", "team__name",
+        *(f"{owner}__{field}" for owner in ("presales_owner", "sales_owner") for field in User.LABEL_FIELDS),
+    )
     export_title = _("Customers")
     export_columns = [
         Column(_("Name"), "name", width=30),

@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
+from presales.accounts.models import User
 from presales.core.exports import Column, XlsxListExport, choice_label
 from presales.core.views import FormPageMixin as BaseFormPageMixin
 from presales.core.views import ScopedDetailView, ScopedListView, ScopedObjectFormView, ServiceFormView
@@ -15,7 +16,16 @@ from .forms import ACTION_FORMS, AssignForm, CancelForm, CompleteForm, RespondFo
 from .models import SupportRequest
 
 
+def _people(*relations):
+    return tuple(f"{relation}__{field}" for relation in relations for field in User.LABEL_FIELDS)
+
+
 class SupportRequestListView(XlsxListExport, ScopedListView):
+    list_only = (
+        "number", "title", "request_type", "priority", "status", "submitted_at", "response_due_at",
+        "first_response_at", "wanted_by", "done_at", "customer__name", "opportunity__number", "team__name",
+        *_people("requester", "assignee"),
+    )
     export_title = _("Support requests")
     export_select_related = ("customer", "requester", "assignee", "team")
     export_columns = [
