@@ -1,11 +1,18 @@
 """Reads for the "my work" page. Every one starts from a `visible_to(user)` scope; every list is
 bounded in SQL; counts and KPIs are SQL aggregates, so the page's query count does not depend on
-the amount of data."""
+the amount of data.
+
+Issue 15 (CPU per request): the page is a landing page, so its queries are lean. The lists read
+the few columns they print (`only()` for support requests, whose SLA badges need the model's
+clocks; `values_list()` for the rest) and the names of the related customer and people as
+columns of the same query, instead of whole related rows; the status chart is counted in the
+KPI aggregate and the engineers' names come with the workload figures."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -39,14 +46,6 @@ class Section:
         return max(self.total - len(self.rows), 0)
 
 
-def _section(queryset) -> Section:
-    """The first LIST_LIMIT rows of `queryset` and its total, in one query: the total is a window
-    count (`COUNT(*) OVER ()`, taken before the LIMIT) instead of a second query that would compile
-    the same filters and subqueries again."""
-    rows = list(queryset.annotate(section_total=Window(Count("pk")))[:LIST_LIMIT])
-    return Section(rows, rows[0].section_total if rows else 0)
-
-
 def _percent(part: int, whole: int) -> float | None:
     return round(100 * part / whole, 1) if whole else None
 
@@ -61,11 +60,50 @@ def _overdue_first(now: datetime) -> Case:
     )
 
 
+# The columns a support request row of the page prints (number, title, badges and their clocks).
+REQUEST_ROW_FIELDS = (
+    "number", "title", "priority", "status", "submitted_at", "response_due_at", "first_response_at",
+    "wanted_by", "done_at",
+)
+
+
+def _person_columns(path: str) -> dict:
+    """The columns of a related user's name (`User.label_of`), as annotations `<path>_<column>`."""
+    return {f"{path}_{name}": F(f"{path}__{name}") for name in User.LABEL_FIELDS}
+
+
+def _person_label(row, path: str) -> str | None:
+    """The related user's name from the `_person_columns(path)` of `row`; None without a user."""
+    values = [getattr(row, f"{path}_{name}") for name in User.LABEL_FIELDS]
+    if values[-1] is None:  # the username is never empty: no user
+        return None
+    return User.label_of(*values)
+
+
+def _request_rows(queryset, *people: str) -> list:
+    """Support requests with only the columns the rows print, plus `customer_name` and a
+    `<path>_label` per related person in `people` (requester, assignee), in one query."""
+    columns = {"customer_name": F("customer__name")}
+    for path in people:
+        columns.update(_person_columns(path))
+    rows = list(queryset.only(*REQUEST_ROW_FIELDS).annotate(**columns))
+    for r in rows:
+        for path in people:
+            setattr(r, f"{path}_label", _person_label(r, path))
+    return rows
+
+
+def _status_counts() -> dict:
+    """`status_<value>` counts for the KPI aggregate (the status chart)."""
+    return {f"status_{s.value}": Count("pk", filter=Q(status=s.value)) for s in RequestStatus}
+
+
 def request_kpis(*, user, now: datetime) -> dict:
     """One aggregate over the requests assigned to or submitted by the user. The response SLA rate
     covers the requests assigned to the user, submitted in the last 90 days, whose clock has an
     outcome: responded (in time or late) or overdue while still waiting. A request still within
-    its SLA does not count yet; one cancelled before anybody responded never counts."""
+    its SLA does not count yet; one cancelled before anybody responded never counts. The same
+    aggregate counts these requests by status (`status_<value>`, the status chart)."""
     since = now - SLA_WINDOW
     mine = Q(assignee=user)
     is_open = Q(status__in=OPEN_REQUEST_STATUSES)
@@ -83,6 +121,7 @@ def request_kpis(*, user, now: datetime) -> dict:
             sla_met=Count("pk", filter=mine & recent & met),
             submitted_open=Count("pk", filter=Q(requester=user) & is_open),
             submitted_total=Count("pk", filter=Q(requester=user)),
+            **_status_counts(),
         )
     )
     row["sla_met_percent"] = _percent(row["sla_met"], row["sla_judged"])
@@ -91,30 +130,25 @@ def request_kpis(*, user, now: datetime) -> dict:
 
 def assigned_to_me(*, user, now: datetime, total: int) -> Section:
     """My open requests: late ones first, then due soon, then by response due time."""
-    rows = list(
+    rows = _request_rows(
         SupportRequest.objects.visible_to(user)
         .filter(assignee=user, status__in=OPEN_REQUEST_STATUSES)
-        .select_related("customer", "requester")
-        .annotate(urgency=_overdue_first(now))
-        .order_by("urgency", "wanted_by", "pk")[:LIST_LIMIT]
+        .order_by(_overdue_first(now), "wanted_by", "pk")[:LIST_LIMIT],
+        "requester",
     )
     return Section(rows, total)
 
 
 def submitted_by_me(*, user, total: int) -> Section:
     """What I asked for: open ones first, newest first."""
-    rows = list(
+    closed = Case(
+        When(status__in=OPEN_REQUEST_STATUSES, then=Value(0)), default=Value(1), output_field=IntegerField()
+    )
+    rows = _request_rows(
         SupportRequest.objects.visible_to(user)
         .filter(requester=user)
-        .select_related("customer", "assignee")
-        .annotate(
-            closed=Case(
-                When(status__in=OPEN_REQUEST_STATUSES, then=Value(0)),
-                default=Value(1),
-                output_field=IntegerField(),
-            )
-        )
-        .order_by("closed", "-submitted_at", "-pk")[:LIST_LIMIT]
+        .order_by(closed, "-submitted_at", "-pk")[:LIST_LIMIT],
+        "assignee",
     )
     return Section(rows, total)
 
@@ -129,11 +163,24 @@ def my_open_opportunities_qs(*, user):
     )
 
 
+def _value_rows(queryset, *names: str) -> Section:
+    """The first LIST_LIMIT rows of `queryset` as objects with the attributes `names` (its
+    `values_list`), and its total, in one query: the total is a window count (`COUNT(*) OVER ()`,
+    taken before the LIMIT) instead of a second query that would compile the same filters and
+    subqueries again."""
+    values = list(
+        queryset.annotate(section_total=Window(Count("pk"))).values_list(*names, "section_total")[:LIST_LIMIT]
+    )
+    rows = [SimpleNamespace(**dict(zip(names, row, strict=False))) for row in values]
+    return Section(rows, values[0][-1] if values else 0)
+
+
 def my_opportunities(*, user, now: datetime) -> Section:
-    section = _section(
-        my_open_opportunities_qs(user=user).select_related("customer")
-        .annotate(stage_since=Coalesce("stage_changed_at", "created_at"))
-        .order_by(F("expected_close_on").asc(nulls_last=True), "-pk")
+    section = _value_rows(
+        my_open_opportunities_qs(user=user)
+        .annotate(stage_since=Coalesce("stage_changed_at", "created_at"), customer_name=F("customer__name"))
+        .order_by(F("expected_close_on").asc(nulls_last=True), "-pk"),
+        "pk", "number", "name", "customer_name", "stage", "expected_close_on", "stage_since",
     )
     for o in section.rows:
         o.days_in_stage = max((now - o.stage_since).days, 0)
@@ -143,7 +190,10 @@ def my_opportunities(*, user, now: datetime) -> Section:
 def overdue_issues(*, user, today) -> Section:
     """Open technical issues of my customers that I own and that are past their due date."""
     qs = TechnicalIssue.objects.visible_to(user).filter(owner=user, status=IssueStatus.OPEN, due_on__lt=today)
-    section = _section(qs.select_related("customer").order_by("due_on", "pk"))
+    section = _value_rows(
+        qs.annotate(customer_name=F("customer__name")).order_by("due_on", "pk"),
+        "pk", "title", "due_on", "customer_id", "customer_name",
+    )
     for issue in section.rows:
         issue.days_overdue = (today - issue.due_on).days
     return section
@@ -164,29 +214,23 @@ def follow_ups_due(*, user, now: datetime) -> Section:
         my_open_opportunities_qs(user=user)
         .annotate(last_follow_up=Subquery(last), clock_start=Coalesce(Subquery(last), F("created_at")))
         .filter(clock_start__lt=cutoff)
+        .annotate(customer_name=F("customer__name"))
     )
-    section = _section(qs.select_related("customer").order_by("clock_start", "pk"))
+    section = _value_rows(
+        qs.order_by("clock_start", "pk"),
+        "pk", "number", "name", "customer_id", "customer_name", "last_follow_up", "clock_start",
+    )
     for o in section.rows:
         o.follow_up_due_since = o.clock_start + timedelta(days=days)
         o.days_without = (now - o.clock_start).days
     return section
 
 
-def status_chart(*, user) -> dict:
-    """My requests (assigned to me or asked by me) by status, for a bar chart."""
-    counts = {
-        row["status"]: row["n"]
-        for row in SupportRequest.objects.visible_to(user)
-        .filter(Q(assignee=user) | Q(requester=user))
-        .values("status")
-        .annotate(n=Count("pk"))
-        .order_by()
-    }
-    return {
-        "labels": [str(s.label) for s in RequestStatus],
-        "values": [counts.get(s.value, 0) for s in RequestStatus],
-        "total": sum(counts.values()),
-    }
+def status_chart(kpis: dict) -> dict:
+    """My requests (assigned to me or asked by me) by status, for a bar chart: the `status_<value>`
+    counts of `request_kpis`."""
+    values = [kpis[f"status_{s.value}"] for s in RequestStatus]
+    return {"labels": [str(s.label) for s in RequestStatus], "values": values, "total": sum(values)}
 
 
 def response_chart(*, user, now: datetime) -> dict:
@@ -233,9 +277,10 @@ def team_workload(*, user, now: datetime) -> dict:
     scope = SupportRequest.objects.visible_to(user).filter(status__in=OPEN_REQUEST_STATUSES)
     if not user.is_manager:
         scope = scope.filter(team_id__in=list(user.led_team_ids))
+    names = [f"assignee__{name}" for name in User.LABEL_FIELDS]
     workload = list(
         scope.filter(assignee__isnull=False)
-        .values("assignee")
+        .values("assignee", *names)
         .annotate(
             open=Count("pk"),
             overdue=Count("pk", filter=sla.overdue_q(now)),
@@ -243,17 +288,22 @@ def team_workload(*, user, now: datetime) -> dict:
         )
         .order_by("-open", "assignee")[:WORKLOAD_LIMIT]
     )
-    people = User.objects.in_bulk([row["assignee"] for row in workload])
+    # The engineer as a user read with only the name columns (as `only()` reads one: `from_db`
+    # takes the values in the model's column order).
+    db = SupportRequest.objects.db
+    fields = [f.attname for f in User._meta.concrete_fields if f.attname in ("id", *User.LABEL_FIELDS)]
     for row in workload:
-        row["engineer"] = people.get(row["assignee"])
-    unassigned = _section(
-        scope.filter(status=RequestStatus.NEW).select_related("customer", "requester", "team")
-        .annotate(urgency=_overdue_first(now))
-        .order_by("urgency", "response_due_at", "pk")
+        values = {"id": row["assignee"], **{name: row.pop(f"assignee__{name}") for name in User.LABEL_FIELDS}}
+        row["engineer"] = User.from_db(db, fields, [values[f] for f in fields])
+    unassigned = _request_rows(
+        scope.filter(status=RequestStatus.NEW)
+        .annotate(section_total=Window(Count("pk")), team_name=F("team__name"))
+        .order_by(_overdue_first(now), "response_due_at", "pk")[:LIST_LIMIT],
+        "requester",
     )
     return {
         "workload": workload,
-        "unassigned": unassigned,
+        "unassigned": Section(unassigned, unassigned[0].section_total if unassigned else 0),
         "chart": {
             "labels": [str(row["engineer"]) for row in workload],
             "open": [row["open"] for row in workload],
@@ -276,7 +326,7 @@ def my_work(*, user, now: datetime | None = None) -> dict:
         "issues": overdue_issues(user=user, today=today),
         "follow_ups": follow_ups_due(user=user, now=now),
         "follow_up_days": settings.PRESALES_FOLLOW_UP_DAYS,
-        "charts": {"status": status_chart(user=user), "responses": response_chart(user=user, now=now)},
+        "charts": {"status": status_chart(kpis), "responses": response_chart(user=user, now=now)},
         "team": team_workload(user=user, now=now) if can_see_team_view(user) else None,
     }
     return context
