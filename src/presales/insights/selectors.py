@@ -20,7 +20,6 @@ from django.db.models import (
     BooleanField,
     Case,
     Count,
-    Exists,
     ExpressionWrapper,
     F,
     IntegerField,
@@ -208,13 +207,9 @@ def submitted_by_me(*, user, total: int) -> Section:
 
 
 def my_open_opportunities_qs(*, user):
-    """Open opportunities where I am the presales lead, a member or the sales owner."""
-    member = Opportunity.members.through.objects.filter(opportunity_id=OuterRef("pk"), user_id=user.pk)
-    return (
-        Opportunity.objects.visible_to(user)
-        .open()
-        .filter(Q(presales_lead=user) | Q(sales_owner=user) | Q(Exists(member)))
-    )
+    """Open opportunities where I am the presales lead, a member or the sales owner (the
+    opportunities' own `involved_q`: membership as `IN (my memberships)`)."""
+    return Opportunity.objects.visible_to(user).open().filter(Opportunity.objects.involved_q(user))
 
 
 def _value_rows(queryset, *names: str) -> Section:
@@ -266,7 +261,8 @@ def follow_ups_due(*, user, now: datetime) -> Section:
     )
     qs = (
         my_open_opportunities_qs(user=user)
-        .annotate(last_follow_up=Subquery(last), clock_start=Coalesce(Subquery(last), F("created_at")))
+        .annotate(last_follow_up=Subquery(last))
+        .annotate(clock_start=Coalesce(F("last_follow_up"), F("created_at")))
         .filter(clock_start__lt=cutoff)
         .annotate(customer_name=F("customer__name"))
     )
