@@ -78,7 +78,8 @@ def assigned_rows(rows, now) -> str:
     for r in rows:
         number = _text(r.number)
         out.append(
-            f'\n        <tr data-request="{number}"><td class="text-nowrap"><a href="{_text(url(r.pk))}">{number}</a></td>'
+            f'\n        <tr data-request="{number}"><td class="text-nowrap">'
+            f'<a href="{_text(url(r.pk))}">{number}</a></td>'
             f'\n          <td>{_text(r.title)}<div class="small text-muted">{_text(r.customer_name)} · '
             f"{_text(r.requester_label)}</div></td>"
             f"\n          <td>{priority_badge(r)}</td><td>{status_badge(r)}</td>"
@@ -98,7 +99,8 @@ def opportunity_rows(rows) -> str:
         label = _text(o.number)
         link = f'<a href="{_text(url(o.pk))}">{label}</a>' if url else label
         out.append(
-            f"\n        <tr><td>{link} {_text(o.name)}<div class=\"small text-muted\">{_text(o.customer_name)}</div></td>"
+            f'\n        <tr><td>{link} {_text(o.name)}<div class="small text-muted">'
+            f"{_text(o.customer_name)}</div></td>"
             f"\n          <td>{_text(stages.get(o.stage, o.stage))}</td><td>{number(o.days_in_stage)}</td>"
             f"<td>{_date(o.expected_close_on)}</td></tr>\n      "
         )
@@ -126,7 +128,8 @@ def follow_up_rows(rows) -> str:
             f'\n        <li class="list-group-item d-flex"><span class="me-auto">{link} {_text(o.name)} · '
             f"{_text(o.customer_name)}</span>"
             f'\n          <span class="text-muted">{last} · {days}</span>'
-            f'\n          <a class="ms-2" href="{_text(customer_url(o.customer_id))}">{customer}</a></li>\n      '
+            f'\n          <a class="ms-2" href="{_text(customer_url(o.customer_id))}">{customer}</a>'
+            "</li>\n      "
         )
     return mark_safe("".join(out))  # noqa: S308 - every value in it is escaped above
 
@@ -143,7 +146,8 @@ def issue_rows(rows) -> str:
         }
         out.append(
             f'\n        <li class="list-group-item d-flex"><span class="me-auto"><a href="'
-            f'{_text(customer_url(issue.customer_id))}">{_text(issue.customer_name)}</a>: {_text(issue.title)}</span>'
+            f'{_text(customer_url(issue.customer_id))}">{_text(issue.customer_name)}</a>: '
+            f"{_text(issue.title)}</span>"
             f'\n          <span class="badge text-bg-danger">{overdue}</span></li>\n      '
         )
     return mark_safe("".join(out))  # noqa: S308 - every value in it is escaped above
@@ -159,7 +163,8 @@ def submitted_rows(rows, now) -> str:
         assignee = _text(r.assignee_label) if r.assignee_label else nobody
         clocks = f"<div>{response_badge(r, now)} {due_state_badge(r, now)}</div>" if r.is_open else ""
         out.append(
-            f'\n        <li class="list-group-item"><div class="d-flex"><a class="me-auto" href="{_text(url(r.pk))}">'
+            '\n        <li class="list-group-item"><div class="d-flex">'
+            f'<a class="me-auto" href="{_text(url(r.pk))}">'
             f"{_text(r.number)} {_text(r.title)}</a>{status_badge(r)}</div>"
             f'\n          <div class="text-muted">{_text(r.customer_name)} · {assignee}</div>'
             f"\n          {clocks}</li>\n      "
@@ -191,7 +196,8 @@ def unassigned_rows(rows, now) -> str:
     out = []
     for r in rows:
         out.append(
-            f'\n        <li class="list-group-item"><div class="d-flex"><a class="me-auto" href="{_text(url(r.pk))}">'
+            '\n        <li class="list-group-item"><div class="d-flex">'
+            f'<a class="me-auto" href="{_text(url(r.pk))}">'
             f"{_text(r.number)} {_text(r.title)}</a>{priority_badge(r)}</div>"
             f'\n          <div class="text-muted">{_text(r.customer_name)} · {_text(r.team_name)} · '
             f"{_text(r.requester_label)}</div><div>{response_badge(r, now)}</div></li>\n      "
