@@ -115,7 +115,7 @@ def _chart_weeks(now: datetime) -> tuple[list, datetime]:
     return weeks, datetime.combine(first_monday, datetime.min.time(), tzinfo=tz)
 
 
-def request_kpis(*, user, now: datetime) -> dict:
+def request_kpis(*, user, now: datetime, requests=None) -> dict:
     """The KPIs of the requests assigned to or submitted by the user, their number by status
     (`status_<value>`, the status chart) and the first responses to the ones assigned to the user
     per week (`responses_by_week`: week -> [in time, late], the response chart). The response SLA
@@ -129,12 +129,12 @@ def request_kpis(*, user, now: datetime) -> dict:
     conditions on the user and the windows are written once instead of once per figure. The
     response states are exclusive (`sla.response_clock` gives a request one), so the requests
     "judged" are the ones met plus the ones breached plus the ones overdue."""
+    requests = SupportRequest.objects.visible_to(user) if requests is None else requests
     tz = ZoneInfo(settings.TIME_ZONE)
     _weeks, chart_since = _chart_weeks(now)
     week = TruncWeek("first_response_at", tzinfo=tz)
     groups = (
-        SupportRequest.objects.visible_to(user)
-        .filter(Q(assignee=user) | Q(requester=user))
+        requests.filter(Q(assignee=user) | Q(requester=user))
         .values(
             "status",
             mine=ExpressionWrapper(Q(assignee=user), output_field=BooleanField()),
@@ -181,25 +181,25 @@ def request_kpis(*, user, now: datetime) -> dict:
     return row
 
 
-def assigned_to_me(*, user, now: datetime, total: int) -> Section:
+def assigned_to_me(*, user, now: datetime, total: int, requests=None) -> Section:
     """My open requests: late ones first, then due soon, then by response due time."""
+    requests = SupportRequest.objects.visible_to(user) if requests is None else requests
     rows = _request_rows(
-        SupportRequest.objects.visible_to(user)
-        .filter(assignee=user, status__in=OPEN_REQUEST_STATUSES)
+        requests.filter(assignee=user, status__in=OPEN_REQUEST_STATUSES)
         .order_by(_overdue_first(now), "wanted_by", "pk")[:LIST_LIMIT],
         "requester",
     )
     return Section(rows, total)
 
 
-def submitted_by_me(*, user, total: int) -> Section:
+def submitted_by_me(*, user, total: int, requests=None) -> Section:
     """What I asked for: open ones first, newest first."""
     closed = Case(
         When(status__in=OPEN_REQUEST_STATUSES, then=Value(0)), default=Value(1), output_field=IntegerField()
     )
+    requests = SupportRequest.objects.visible_to(user) if requests is None else requests
     rows = _request_rows(
-        SupportRequest.objects.visible_to(user)
-        .filter(requester=user)
+        requests.filter(requester=user)
         .order_by(closed, "-submitted_at", "-pk")[:LIST_LIMIT],
         "assignee",
     )
@@ -224,10 +224,12 @@ def _value_rows(queryset, *names: str) -> Section:
     return Section(rows, values[0][-1] if values else 0)
 
 
-def my_opportunities(*, user, now: datetime) -> Section:
+def my_opportunities(*, user, now: datetime, mine=None) -> Section:
+    mine = my_open_opportunities_qs(user=user) if mine is None else mine
     section = _value_rows(
-        my_open_opportunities_qs(user=user)
-        .annotate(stage_since=Coalesce("stage_changed_at", "created_at"), customer_name=F("customer__name"))
+        mine.annotate(
+            stage_since=Coalesce("stage_changed_at", "created_at"), customer_name=F("customer__name")
+        )
         .order_by(F("expected_close_on").asc(nulls_last=True), "-pk"),
         "pk", "number", "name", "customer_name", "stage", "expected_close_on", "stage_since",
     )
@@ -248,7 +250,7 @@ def overdue_issues(*, user, today) -> Section:
     return section
 
 
-def follow_ups_due(*, user, now: datetime) -> Section:
+def follow_ups_due(*, user, now: datetime, mine=None) -> Section:
     """My open opportunities without a follow-up visit (跟踪回访) in the last
     PRESALES_FOLLOW_UP_DAYS days. The clock starts at the last follow-up, or at the opportunity's
     creation for one never followed up: a project opened yesterday is not due yet."""
@@ -259,9 +261,9 @@ def follow_ups_due(*, user, now: datetime) -> Section:
         .order_by("-occurred_at")
         .values("occurred_at")[:1]
     )
+    mine = my_open_opportunities_qs(user=user) if mine is None else mine
     qs = (
-        my_open_opportunities_qs(user=user)
-        .annotate(last_follow_up=Subquery(last))
+        mine.annotate(last_follow_up=Subquery(last))
         .annotate(clock_start=Coalesce(F("last_follow_up"), F("created_at")))
         .filter(clock_start__lt=cutoff)
         .annotate(customer_name=F("customer__name"))
@@ -302,10 +304,11 @@ def can_see_team_view(user) -> bool:
     return bool(user.is_manager or user.led_team_ids)
 
 
-def team_workload(*, user, now: datetime) -> dict:
+def team_workload(*, user, now: datetime, requests=None) -> dict:
     """For managers (every team) and team leads (their teams): open requests per engineer, the
     late ones among them, and the requests nobody is assigned to yet."""
-    scope = SupportRequest.objects.visible_to(user).filter(status__in=OPEN_REQUEST_STATUSES)
+    requests = SupportRequest.objects.visible_to(user) if requests is None else requests
+    scope = requests.filter(status__in=OPEN_REQUEST_STATUSES)
     if not user.is_manager:
         scope = scope.filter(team_id__in=list(user.led_team_ids))
     names = [f"assignee__{name}" for name in User.LABEL_FIELDS]
@@ -344,20 +347,24 @@ def team_workload(*, user, now: datetime) -> dict:
 
 
 def my_work(*, user, now: datetime | None = None) -> dict:
-    """Everything the page shows, for the logged-in user."""
+    """Everything the page shows, for the logged-in user. The scopes the sections share (the
+    requests visible to the user, the user's open opportunities) are built once: a queryset's
+    filters are resolved when it is built, and each section only adds its own."""
     now = now or timezone.now()
     today = timezone.localtime(now, ZoneInfo(settings.TIME_ZONE)).date()
-    kpis = request_kpis(user=user, now=now)
+    requests = SupportRequest.objects.visible_to(user)
+    mine = my_open_opportunities_qs(user=user)
+    kpis = request_kpis(user=user, now=now, requests=requests)
     context = {
         "now": now,
         "kpis": kpis,
-        "assigned": assigned_to_me(user=user, now=now, total=kpis["assigned_open"]),
-        "submitted": submitted_by_me(user=user, total=kpis["submitted_total"]),
-        "opportunities": my_opportunities(user=user, now=now),
+        "assigned": assigned_to_me(user=user, now=now, total=kpis["assigned_open"], requests=requests),
+        "submitted": submitted_by_me(user=user, total=kpis["submitted_total"], requests=requests),
+        "opportunities": my_opportunities(user=user, now=now, mine=mine),
         "issues": overdue_issues(user=user, today=today),
-        "follow_ups": follow_ups_due(user=user, now=now),
+        "follow_ups": follow_ups_due(user=user, now=now, mine=mine),
         "follow_up_days": settings.PRESALES_FOLLOW_UP_DAYS,
         "charts": {"status": status_chart(kpis), "responses": response_chart(kpis, now=now)},
-        "team": team_workload(user=user, now=now) if can_see_team_view(user) else None,
+        "team": team_workload(user=user, now=now, requests=requests) if can_see_team_view(user) else None,
     }
     return context
