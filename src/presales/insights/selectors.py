@@ -2,11 +2,14 @@
 bounded in SQL; counts and KPIs are SQL aggregates, so the page's query count does not depend on
 the amount of data.
 
-Issue 15 (CPU per request): the page is a landing page, so its queries are lean. The lists read
-the few columns they print (`only()` for support requests, whose SLA badges need the model's
-clocks; `values_list()` for the rest) and the names of the related customer and people as
-columns of the same query, instead of whole related rows; the status chart is counted in the
-KPI aggregate and the engineers' names come with the workload figures."""
+Issue 15 (CPU per request; the page is where presales engineers land): building and compiling a
+query costs far more CPU here than running it, so the page asks few, lean queries. The KPIs, the
+status chart and the weekly response chart are one grouped aggregate; the lists read the few
+columns they print (`only()` for support requests, whose SLA badges need the model's clocks;
+`values_list()` for the rest) with the related customer's and people's names as columns of the
+same query instead of whole related rows; the engineers' names come with the workload figures;
+the scopes the sections share are built once (`my_work`). The rows are written by the
+`my_work_tables` template tags."""
 
 from __future__ import annotations
 
@@ -94,12 +97,13 @@ def _person_label(row, path: str) -> str | None:
 
 
 def _request_rows(queryset, *people: str) -> list:
-    """Support requests with only the columns the rows print, plus `customer_name` and a
-    `<path>_label` per related person in `people` (requester, assignee), in one query."""
+    """The first LIST_LIMIT support requests of `queryset` with only the columns the rows print,
+    plus `customer_name` and a `<path>_label` per related person in `people` (requester,
+    assignee), in one query."""
     columns = {"customer_name": F("customer__name")}
     for path in people:
         columns.update(_person_columns(path))
-    rows = list(queryset.only(*REQUEST_ROW_FIELDS).annotate(**columns))
+    rows = list(queryset.only(*REQUEST_ROW_FIELDS).annotate(**columns)[:LIST_LIMIT])
     for r in rows:
         for path in people:
             setattr(r, f"{path}_label", _person_label(r, path))
@@ -186,7 +190,7 @@ def assigned_to_me(*, user, now: datetime, total: int, requests=None) -> Section
     requests = SupportRequest.objects.visible_to(user) if requests is None else requests
     rows = _request_rows(
         requests.filter(assignee=user, status__in=OPEN_REQUEST_STATUSES)
-        .order_by(_overdue_first(now), "wanted_by", "pk")[:LIST_LIMIT],
+        .order_by(_overdue_first(now), "wanted_by", "pk"),
         "requester",
     )
     return Section(rows, total)
@@ -200,7 +204,7 @@ def submitted_by_me(*, user, total: int, requests=None) -> Section:
     requests = SupportRequest.objects.visible_to(user) if requests is None else requests
     rows = _request_rows(
         requests.filter(requester=user)
-        .order_by(closed, "-submitted_at", "-pk")[:LIST_LIMIT],
+        .order_by(closed, "-submitted_at", "-pk"),
         "assignee",
     )
     return Section(rows, total)
@@ -332,7 +336,7 @@ def team_workload(*, user, now: datetime, requests=None) -> dict:
     unassigned = _request_rows(
         scope.filter(status=RequestStatus.NEW)
         .annotate(section_total=Window(Count("pk")), team_name=F("team__name"))
-        .order_by(_overdue_first(now), "response_due_at", "pk")[:LIST_LIMIT],
+        .order_by(_overdue_first(now), "response_due_at", "pk"),
         "requester",
     )
     return {
