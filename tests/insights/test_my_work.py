@@ -1,7 +1,7 @@
 """The "my work" page: what each person sees, in which order, the KPIs, the team view, empty
 states, and a query count that does not grow with the data."""
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django.urls import reverse
@@ -338,3 +338,78 @@ def test_query_count_does_not_grow(client, cast, customer, who):
     client.force_login(getattr(cast, who))
     grow()  # every section has rows before the first count
     assert_constant_queries(client, URL, grow, at_most=30)
+
+
+def test_kpis_and_charts_of_one_grouped_aggregate_hand_counted(cast, customer):
+    """`request_kpis` counts its groups (status × assigned to me × asked by me × last 90 days ×
+    week of the first response) and sums them: every figure against a hand count."""
+    now = datetime(2026, 12, 9, 4, 0, tzinfo=UTC)  # Wednesday 12:00 in Asia/Shanghai
+    me = cast.engineer_a
+    assigned(customer, me, now=now)  # running, on time: open only
+    assigned(customer, me, now=now, wanted_in=5 * H)  # due soon
+    assigned(customer, me, now=now, submitted_ago=10 * H, due_in=-2 * H)  # response overdue: judged
+    assigned(customer, me, now=now, status="in_progress", submitted_ago=3 * H, responded_after=H)  # met now
+    assigned(  # responded late (this week) and past its wanted-by time
+        customer, me, now=now, status="in_progress", submitted_ago=30 * H, due_in=-22 * H,
+        responded_after=20 * H, wanted_in=-3 * H,
+    )  # fmt: skip
+    assigned(  # met, the week before
+        customer, me, now=now, status="in_progress", submitted_ago=8 * 24 * H, due_in=-(8 * 24 - 8) * H,
+        responded_after=H,
+    )  # fmt: skip
+    assigned(  # done in time 100 days ago: outside the SLA window and the chart
+        customer, me, now=now, status="done", submitted_ago=100 * 24 * H, due_in=-(100 * 24 - 8) * H,
+        responded_after=H, done_at=now - 50 * 24 * H, wanted_in=-60 * 24 * H,
+    )  # fmt: skip
+    assigned(customer, me, now=now, requester=me)  # asked by me and assigned to me
+    SupportRequestFactory(  # asked by me, waiting for an engineer
+        customer=customer, requester=me, submitted_at=now - H, response_due_at=now + 7 * H,
+        wanted_by=now + 72 * H,
+    )  # fmt: skip
+    SupportRequestFactory(  # asked by me, cancelled
+        customer=customer, requester=me, status="cancelled", submitted_at=now - 20 * H,
+        response_due_at=now - 12 * H, wanted_by=now + 48 * H,
+    )  # fmt: skip
+    assigned(customer, cast.engineer_a2, now=now, submitted_ago=10 * H, due_in=-2 * H)  # somebody else's
+
+    kpis = selectors.request_kpis(user=me, now=now)
+    names = ("assigned_open", "assigned_overdue", "assigned_due_soon", "sla_judged", "sla_met",
+             "sla_met_percent", "submitted_open", "submitted_total")  # fmt: skip
+    figures = {k: kpis[k] for k in names}
+    assert figures == {
+        "assigned_open": 7, "assigned_overdue": 2, "assigned_due_soon": 1, "sla_judged": 4, "sla_met": 2,
+        "sla_met_percent": 50.0, "submitted_open": 2, "submitted_total": 3,
+    }  # fmt: skip
+    status = selectors.status_chart(kpis)
+    statuses = ["new", "assigned", "in_progress", "done", "cancelled"]
+    assert dict(zip(statuses, status["values"], strict=True)) == {
+        "new": 1, "assigned": 4, "in_progress": 3, "done": 1, "cancelled": 1
+    }
+    assert status["total"] == 10
+    responses = selectors.response_chart(kpis, now=now)
+    assert responses["labels"][0] == "09-21" and responses["labels"][-2:] == ["11-30", "12-07"]
+    assert responses["met"] == [0] * 10 + [1, 1] and responses["late"] == [0] * 11 + [1]
+    assert responses["total"] == 3
+
+
+def test_rows_link_and_name_what_the_lists_print(client, cast, customer):
+    """The rows written by the my_work_tables tags: links to the request, the opportunity and the
+    customer, the people's names, the translated texts."""
+    from presales.insights.templatetags.my_work_tables import detail_link
+
+    now = timezone.now()
+    mine = assigned(customer, cast.engineer_a, now=now, title="资料<准备>")
+    asked = submit(actor=cast.engineer_a, customer=customer, title="请协助")
+    opp = opportunity(customer, presales_lead=cast.engineer_a, name="从未回访的项目")
+    set_created(opp, now - timedelta(days=40))
+    client.force_login(cast.engineer_a)
+    body = client.get(URL).content.decode()
+    assert f'<a href="/support/{mine.pk}/">{mine.number}</a>' in body
+    assert "资料&lt;准备&gt;" in body and "刘销售" in body  # escaped title, the requester's name
+    assert f'href="/support/{asked.pk}/">{asked.number} 请协助</a>' in body and "尚未指派" in body
+    opp_link = f'<a href="/opportunities/{opp.pk}/">{opp.number}</a> 从未回访的项目'
+    assert body.count(opp_link) == 2  # my open opportunities, follow-ups due
+    assert "从未回访 · " in body and f'<a class="ms-2" href="/customers/{customer.pk}/">客户</a>' in body
+    for name, pk in (("support:detail", 7), ("opportunities:detail", 12345), ("customers:detail", 1)):
+        assert detail_link(name)(pk) == reverse(name, args=[pk])
+    assert detail_link("opportunities:no_such_page") is None
