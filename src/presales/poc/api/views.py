@@ -67,12 +67,12 @@ class PocViewSet(WritableScopedViewSet):
     # work per POC. The scope, filters, ordering and pagination are the viewset's own.
     def list(self, request, *args, **kwargs):
         queryset = self.filter_queryset(self.get_queryset())
-        rows = queryset.values(*s.POC_READER.columns)
+        rows = queryset.values_list(*s.POC_READER.columns)
         # The total without the joins that only the printed columns need (both keys are non-null).
         page = self.paginate_queryset(CountedBy(rows, queryset))
         if page is None:
-            return Response(s.POC_READER.represent(rows))
-        return self.get_paginated_response(s.POC_READER.represent(page))
+            return Response(s.POC_READER.represent(rows, tuples=True))
+        return self.get_paginated_response(s.POC_READER.represent(page, tuples=True))
 
     def retrieve(self, request, *args, **kwargs):
         if not isinstance(request.accepted_renderer, JSONRenderer):
