@@ -15,8 +15,9 @@ class CountedBy:
     name) are counted without those joins. Only for inner joins along non-null foreign keys, which
     neither add nor remove rows."""
 
-    def __init__(self, rows, counted):
-        self.rows, self.counted = rows, counted
+    def __init__(self, rows, counted, fetch=None):
+        # fetch: list of a slice of `rows` (default: list(rows[key]) by Django's iteration)
+        self.rows, self.counted, self.fetch = rows, counted, fetch
 
     @property
     def ordered(self) -> bool:
@@ -26,7 +27,7 @@ class CountedBy:
         return self.counted.count()
 
     def __getitem__(self, key):
-        return self.rows[key]
+        return self.fetch(self.rows[key]) if self.fetch is not None else self.rows[key]
 
     def __iter__(self):
-        return iter(self.rows)
+        return iter(self.fetch(self.rows) if self.fetch is not None else self.rows)
