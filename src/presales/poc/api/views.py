@@ -46,6 +46,12 @@ class CreateMixin:
         return Response(self.get_serializer(instance).data, status=status.HTTP_201_CREATED)
 
 
+# The criteria of one POC in the model's order without its key "poc", the same for all of them:
+# ordering by it would join poc_poc for the POC's own ordering (and cost more to compile).
+_ONE_POC_CRITERIA_ORDER = tuple(key for key in SuccessCriterion._meta.ordering
+                                if key.lstrip("-") not in ("poc", "poc_id"))
+
+
 class PocViewSet(WritableScopedViewSet):
     """POCs of the opportunities the caller may see, with their launch confirmation; the status,
     the readiness self-check, the verdict, the kickoff, the post-mortem and the exports as actions."""
@@ -86,8 +92,8 @@ class PocViewSet(WritableScopedViewSet):
         self.check_object_permissions(request, row)
         data = s.POC_READER.one(row)
         # PocDetailSerializer: PocSerializer's fields, then the criteria as /api/poc-criteria/ shows them.
-        data["criteria"] = s.CRITERION_READER.represent(SuccessCriterion.objects.filter(poc_id=row["id"]),
-                                                        objects=True)
+        criteria = SuccessCriterion.objects.filter(poc_id=row["id"]).order_by(*_ONE_POC_CRITERIA_ORDER)
+        data["criteria"] = s.CRITERION_READER.represent(criteria, objects=True)
         response = Response(data)
         response["ETag"] = f'"{row["version"]}"'
         return response
