@@ -125,6 +125,10 @@ def _converter(field) -> Callable:
 
         return choice
     to_representation = field.to_representation
+    if cls is fields.ListField and type(field.child) is fields.CharField:
+        # A list of texts (e.g. a JSON column's list) is printed as it is: str() of a str is itself.
+        return (lambda value, tz: value if type(value) is list and all(type(item) is str for item in value)
+                else to_representation(value))
     return (lambda value, tz: to_representation(value))
 
 
