@@ -55,13 +55,13 @@ _TIMESTAMPTZ_LOADER = _c_timestamptz_loader()
 
 def fetch_tuples(queryset) -> list[tuple]:
     """`list(queryset)` of a `values_list()` queryset (not flat, not named). On PostgreSQL with
-    psycopg's C loaders, its time stamps are read by psycopg's C loader on this one cursor: the
-    same instants (aware, in the connection's time zone, UTC), which the lean converters then
-    print in the current time zone as before; the rows are otherwise Django's own (its converters,
-    e.g. JSON columns, apply). Elsewhere: `list(queryset)`."""
+    psycopg's C loaders and USE_TZ, its time stamps are read by psycopg's C loader on this one
+    cursor: the same instants (aware, in the connection's time zone, UTC), which the lean
+    converters then print in the current time zone as before; the rows are otherwise Django's own
+    (its converters, e.g. JSON columns, apply). Elsewhere: `list(queryset)`."""
     connection = connections[queryset.db]
-    if (_TIMESTAMPTZ_LOADER is None or connection.vendor != "postgresql" or queryset._result_cache is not None
-            or queryset._iterable_class is not ValuesListIterable):
+    if (_TIMESTAMPTZ_LOADER is None or not settings.USE_TZ or connection.vendor != "postgresql"
+            or queryset._result_cache is not None or queryset._iterable_class is not ValuesListIterable):
         return list(queryset)
     compiler = queryset.query.get_compiler(queryset.db)
     try:
