@@ -325,7 +325,7 @@ WHITENOISE_USE_FINDERS = DEBUG
 # --- API -------------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "presales.accounts.authentication.TokenAuthentication",  # DRF's, one statement (issue 15)
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

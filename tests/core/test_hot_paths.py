@@ -66,8 +66,9 @@ def test_hot_endpoint_queries_are_pinned_and_flat(client, cast, name, who):
 
 
 PINNED = {
-    ("poc list API", "manager"): 4,
-    ("poc list API", "engineer_a"): 4,
+    # The list: session, user, the page with its total (core.pagination.CountedBy, one statement).
+    ("poc list API", "manager"): 3,
+    ("poc list API", "engineer_a"): 3,
     ("poc detail API", "manager"): 4,
     ("poc detail API", "engineer_a"): 4,
     # The board's page: session, user, column totals (BoardTotal for a manager, a GROUP BY for a
@@ -123,15 +124,15 @@ def test_poc_detail_embeds_its_criteria_with_their_levels(client, cast, django_a
 
 
 @pytest.mark.parametrize("who", ["manager", "engineer_a"])
-def test_poc_api_with_a_token_costs_three_queries(client, cast, who):
-    """As the benchmark calls it (bench/speed.py poc): the token (with its user), then the total
-    and the page for the list, the POC and its criteria for the detail — flat with the data."""
+def test_poc_api_with_a_token_costs_two_or_three_queries(client, cast, who):
+    """As the benchmark calls it (bench/speed.py poc): the token (with its user), then the page
+    with its total for the list, the POC and its criteria for the detail — flat with the data."""
     from rest_framework.authtoken.models import Token
 
     key = Token.objects.create(user=getattr(cast, who)).key
     headers = {"HTTP_ACCEPT": "application/json", "HTTP_AUTHORIZATION": f"Token {key}"}
     first = grow(cast, 2)
-    for url in ("/api/pocs/?page_size=100", f"/api/pocs/{first[0].pk}/"):
+    for url, expected in (("/api/pocs/?page_size=100", 2), (f"/api/pocs/{first[0].pk}/", 3)):
         assert client.get(url, **headers).status_code == 200
         counts = []
         for _ in range(2):
@@ -139,4 +140,4 @@ def test_poc_api_with_a_token_costs_three_queries(client, cast, who):
                 assert client.get(url, **headers).status_code == 200
             counts.append(len(ctx.captured_queries))
             grow(cast, 3)
-        assert counts == [3, 3], f"{url} as {who}: {counts} queries"
+        assert counts == [expected, expected], f"{url} as {who}: {counts} queries"

@@ -121,3 +121,43 @@ def test_the_browsable_api_still_edits_the_record(client, cast, pocs):
     html = page.content.decode()
     assert pocs[0].number in html and 'name="title"' in html
     assert 'name="opportunity"' not in html
+
+
+@pytest.mark.parametrize("query", [
+    "", "page_size=2", "page_size=2&page=2", "page_size=3&page=2", "page_size=2&page=3",
+    "page=last&page_size=3", "page_size=2&page=0", "page_size=2&page=-1", "page_size=2&page=x",
+    "page_size=2&page=2.0", "page_size=0",
+    "page_size=500", "page=2", "ordering=created_at&page_size=3", "ordering=created_at&page_size=3&page=2",
+])
+def test_the_page_with_its_total_in_one_statement_pages_as_drf(client, cast, pocs, query):
+    """core.pagination.CountedBy reads the page and the total together: the API answers what DRF's
+    paging of the same rows answers (status, total, links, rows; 404 past the last page)."""
+    from rest_framework.exceptions import NotFound
+    from rest_framework.request import Request
+    from rest_framework.test import APIRequestFactory
+
+    from presales.core.pagination import Pagination
+
+    client.force_login(cast.manager)
+    url = f"/api/pocs/?{query}"
+    response = client.get(url, HTTP_ACCEPT="application/json")
+    request = Request(APIRequestFactory().get(url))
+    order = "created_at" if "ordering" in query else "-created_at"
+    rows = Poc.objects.visible_to(cast.manager).order_by(order)
+    paginator = Pagination()
+    try:
+        page = paginator.paginate_queryset(rows, request)
+    except NotFound:
+        assert response.status_code == 404
+        return
+    body = response.json()
+    assert response.status_code == 200
+    assert (body["count"], body["next"], body["previous"]) == (
+        paginator.page.paginator.count, paginator.get_next_link(), paginator.get_previous_link())
+    assert [p["id"] for p in body["results"]] == [poc.pk for poc in page]
+
+
+def test_an_empty_first_page_has_a_total_of_zero(client, cast, pocs):
+    client.force_login(cast.engineer_b)
+    body = client.get("/api/pocs/?page_size=2", HTTP_ACCEPT="application/json").json()
+    assert body == {"count": 0, "next": None, "previous": None, "results": []}
