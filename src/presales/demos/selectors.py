@@ -109,6 +109,17 @@ def opportunity_demos(*, user, opportunity) -> list[Demo]:
     )
 
 
+def panel_demos(*, user, opportunity) -> list[Demo]:
+    """`opportunity_demos` (same rows, same order) with the columns the opportunity page's panel
+    prints."""
+    return list(
+        Demo.objects.visible_to(user)
+        .filter(opportunity_id=opportunity.pk)
+        .only("title", "planned_at", "status")
+        .order_by("-planned_at", "-pk")
+    )
+
+
 def prefetch_presenters():
     from presales.accounts.models import User
 

@@ -6,13 +6,15 @@ register = template.Library()
 @register.inclusion_tag("solutions/partials/opportunity_solutions.html")
 def opportunity_solutions(opportunity, user):
     """The solution panel of an opportunity's page: its solutions (current first) with state,
-    completeness and first-pass mark, and "New solution" when the user may write one. One query."""
+    completeness and first-pass mark, and "New solution" when the user may write one. One query,
+    of the columns the panel prints."""
     from presales.solutions import permissions
     from presales.solutions.models import Solution
 
     solutions = list(
         Solution.objects.visible_to(user)
-        .filter(opportunity=opportunity)
+        .filter(opportunity_id=opportunity.pk)
+        .only("title", "is_current", "status", "current_level", "completeness", "first_pass")
         .order_by("-is_current", "-created_at", "-pk")
     )
     return {
