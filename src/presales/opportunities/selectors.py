@@ -11,6 +11,7 @@ from django.db.models import Count, F, Prefetch, QuerySet, Sum, Window
 
 from presales.accounts.models import User
 from presales.core.humanize import natural_duration
+from presales.core.permissions import sees_everything
 
 from . import board_totals, permissions
 from .choices import CLOSED_STAGES, HANDOVER_STAGES, OPEN_PROGRESS, OPEN_STAGES, Progress, Stage
@@ -20,8 +21,10 @@ from .workflow import STAGE_ORDER, available_moves
 BOARD_CARDS_PER_STAGE = 20
 DETAIL_COMMUNICATIONS = 20
 # What the opportunity page prints of a communication record and of a stage event.
-COMMUNICATION_FIELDS = ("customer", "opportunity", "occurred_at", "channel", "subject", "content", "next_step")
-EVENT_FIELDS = ("opportunity", "from_stage", "to_stage", "actor", "at", "reason", "overridden", "overridden_reasons")
+COMMUNICATION_FIELDS = ("occurred_at", "channel", "subject", "content", "next_step")
+# (an event's `opportunity` stays: the related manager reads it to attach the page's opportunity)
+EVENT_FIELDS = ("opportunity", "from_stage", "to_stage", "actor", "at", "reason", "overridden",
+                "overridden_reasons")
 
 LIST_RELATED = ("customer", "presales_lead", "sales_owner", "team")
 
@@ -198,7 +201,10 @@ def opportunity_detail_context(*, opportunity: Opportunity, user) -> dict:
         .annotate(listed_total=Window(Count("pk")))
         .order_by("-occurred_at", "-pk")[:DETAIL_COMMUNICATIONS]
     )
-    customer_visible = Customer.objects.visible_to(user).filter(pk=opportunity.customer_id).exists()
+    # A manager's scope of customers is every customer (`sees_everything`): nothing to ask.
+    customer_visible = (
+        sees_everything(user) or Customer.objects.visible_to(user).filter(pk=opportunity.customer_id).exists()
+    )
     return {
         "events": list(
             opportunity.stage_events.select_related("actor")
