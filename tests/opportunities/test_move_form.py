@@ -29,9 +29,10 @@ CASES = [
 def test_python_rendering_is_the_templates(language, can_override, case, version):
     with translation.override(language):
         form = MoveForm(moves=CASES[case], can_override=can_override, initial={"version": version})
-        assert form._unbound_html() is not None
-        assert str(form) == forms.Form.render(form)
-        assert form.render() == forms.Form.render(form)
+        html = form._unbound_html()
+        assert html is not None
+        assert html == forms.Form.render(form)
+        assert str(form) == form.__html__() == form.render() == html  # `{{ form }}` takes this path
 
 
 def test_other_forms_go_through_the_templates():

@@ -115,6 +115,10 @@ class MoveForm(forms.Form):
                 return mark_safe(html)
         return super().render(template_name, context, renderer)
 
+    # RenderableMixin binds its own `render` to these: `{{ form }}` calls `__html__`.
+    __str__ = render
+    __html__ = render
+
     def _unbound_html(self) -> str | None:
         fields = self.fields
         if (
