@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import Count, F, Prefetch, QuerySet, Sum, Window
+from django.db.models import Count, F, Prefetch, QuerySet, Sum, Value, Window
 
 from presales.accounts.models import User
 from presales.core.humanize import natural_duration
@@ -151,7 +151,7 @@ def early_involvement_text(opportunity: Opportunity) -> str | None:
 
 def opportunity_detail_queryset(*, user) -> QuerySet[Opportunity]:
     return (
-        Opportunity.objects.visible_to(user)
+        in_scope_of(Opportunity.objects.all(), user)
         .select_related(
             *LIST_RELATED,
             "created_by",
@@ -177,7 +177,7 @@ def opportunity_page_queryset(*, user) -> QuerySet[Opportunity]:
     column of every joined model costs ORM work per request."""
     people = [f"{person}__{name}" for person in PAGE_PEOPLE for name in User.LABEL_FIELDS]
     return (
-        Opportunity.objects.visible_to(user)
+        in_scope_of(Opportunity.objects.all(), user)
         .select_related(*LIST_RELATED, "created_by", "retrospective", "handover", "handover__delivery_owner")
         .only(
             *(f.name for f in Opportunity._meta.concrete_fields),
@@ -185,6 +185,23 @@ def opportunity_page_queryset(*, user) -> QuerySet[Opportunity]:
             *people,
         )
         .prefetch_related(Prefetch("members", queryset=User.objects.only(*User.LABEL_FIELDS)))
+    )
+
+
+def in_scope_of(queryset: QuerySet[Opportunity], user) -> QuerySet[Opportunity]:
+    """`visible_to(user)`, each opportunity read marked with the user's key (`read_in_scope`)."""
+    return queryset.visible_to(user).annotate(read_in_scope_of=Value(user.pk))
+
+
+def read_in_scope(opportunity: Opportunity, user) -> bool:
+    """True when `opportunity` was read through `in_scope_of(..., user)` (the opportunity page's
+    querysets): the records whose scope is their opportunity's (`visible_through`: POCs, demos,
+    bids; and solutions, whose scope is wider) are then all visible to `user`, and the page's
+    panels need not build and run that scope again, one subquery each."""
+    return (
+        user is not None
+        and user.is_authenticated
+        and getattr(opportunity, "read_in_scope_of", None) == user.pk
     )
 
 
