@@ -89,8 +89,9 @@ PINNED = {
     ("my work", "manager"): 11,
     ("my work", "engineer_a"): 9,
     # The opportunity page, the panels of the other apps included; a gate shared by several moves
-    # (solution, POC, demo) is asked once; the communications and their total are one query.
-    ("opportunity detail", "manager"): 22,
+    # (solution, POC, demo) is asked once; the communications and their total are one query; a
+    # manager's customer scope is every customer (no query).
+    ("opportunity detail", "manager"): 21,
     ("opportunity detail", "engineer_a"): 22,
     ("support list", "manager"): 7,
     ("support list", "engineer_a"): 7,

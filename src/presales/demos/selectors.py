@@ -109,6 +109,20 @@ def opportunity_demos(*, user, opportunity) -> list[Demo]:
     )
 
 
+def panel_demos(*, user, opportunity) -> list[Demo]:
+    """`opportunity_demos` (same rows, same order) with the columns the opportunity page's panel
+    prints. A demo is visible when its opportunity is: on the page, which read the opportunity in
+    the user's scope, there is no scope to apply."""
+    from presales.opportunities.selectors import read_in_scope
+
+    return list(
+        (Demo.objects.all() if read_in_scope(opportunity, user) else Demo.objects.visible_to(user))
+        .filter(opportunity_id=opportunity.pk)
+        .only("title", "planned_at", "status")
+        .order_by("-planned_at", "-pk")
+    )
+
+
 def prefetch_presenters():
     from presales.accounts.models import User
 

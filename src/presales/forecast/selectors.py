@@ -34,6 +34,12 @@ def current_model() -> WinModel | None:
     return WinModel.objects.current()
 
 
+def current_model_heading() -> WinModel | None:
+    """The newest model with only what a page prints of it (its version and training time), not
+    its parameters and evaluation (large JSON documents decoded for nothing)."""
+    return WinModel.objects.only("version", "trained_at").order_by("-version").first()
+
+
 def current_model_id_subquery():
     return Subquery(WinModel.objects.order_by("-version").values("pk")[:1])
 

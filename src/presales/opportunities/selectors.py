@@ -7,10 +7,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import Count, F, QuerySet, Sum, Window
+from django.db.models import Count, F, Prefetch, QuerySet, Sum, Value, Window
 
 from presales.accounts.models import User
 from presales.core.humanize import natural_duration
+from presales.core.permissions import sees_everything
 
 from . import board_totals, permissions
 from .choices import CLOSED_STAGES, HANDOVER_STAGES, OPEN_PROGRESS, OPEN_STAGES, Progress, Stage
@@ -19,6 +20,11 @@ from .workflow import STAGE_ORDER, available_moves
 
 BOARD_CARDS_PER_STAGE = 20
 DETAIL_COMMUNICATIONS = 20
+# What the opportunity page prints of a communication record and of a stage event.
+COMMUNICATION_FIELDS = ("occurred_at", "channel", "subject", "content", "next_step")
+# (an event's `opportunity` stays: the related manager reads it to attach the page's opportunity)
+EVENT_FIELDS = ("opportunity", "from_stage", "to_stage", "actor", "at", "reason", "overridden",
+                "overridden_reasons")
 
 LIST_RELATED = ("customer", "presales_lead", "sales_owner", "team")
 
@@ -145,7 +151,7 @@ def early_involvement_text(opportunity: Opportunity) -> str | None:
 
 def opportunity_detail_queryset(*, user) -> QuerySet[Opportunity]:
     return (
-        Opportunity.objects.visible_to(user)
+        in_scope_of(Opportunity.objects.all(), user)
         .select_related(
             *LIST_RELATED,
             "created_by",
@@ -159,21 +165,69 @@ def opportunity_detail_queryset(*, user) -> QuerySet[Opportunity]:
     )
 
 
+# The people the opportunity page names, read as their names (`User.__str__` uses no other column).
+PAGE_PEOPLE = ("presales_lead", "sales_owner", "created_by", "handover__delivery_owner")
+
+
+def opportunity_page_queryset(*, user) -> QuerySet[Opportunity]:
+    """The opportunity page's read: `opportunity_detail_queryset` without the columns the page
+    does not print: its people (lead, sales owner, creator, delivery owner, members), customer and
+    team as their names, and not who wrote the retrospective or the handover (not shown). The
+    opportunity's own row is whole (the gates, the permissions and the move form read it). Every
+    column of every joined model costs ORM work per request."""
+    people = [f"{person}__{name}" for person in PAGE_PEOPLE for name in User.LABEL_FIELDS]
+    return (
+        in_scope_of(Opportunity.objects.all(), user)
+        .select_related(*LIST_RELATED, "created_by", "retrospective", "handover", "handover__delivery_owner")
+        .only(
+            *(f.name for f in Opportunity._meta.concrete_fields),
+            "customer__name", "team__name", *_whole("retrospective"), *_whole("handover"),
+            *people,
+        )
+        .prefetch_related(Prefetch("members", queryset=User.objects.only(*User.LABEL_FIELDS)))
+    )
+
+
+def in_scope_of(queryset: QuerySet[Opportunity], user) -> QuerySet[Opportunity]:
+    """`visible_to(user)`, each opportunity read marked with the user's key (`read_in_scope`)."""
+    return queryset.visible_to(user).annotate(read_in_scope_of=Value(user.pk))
+
+
+def read_in_scope(opportunity: Opportunity, user) -> bool:
+    """True when `opportunity` was read through `in_scope_of(..., user)` (the opportunity page's
+    querysets): the records whose scope is their opportunity's (`visible_through`: POCs, demos,
+    bids; and solutions, whose scope is wider) are then all visible to `user`, and the page's
+    panels need not build and run that scope again, one subquery each."""
+    return (
+        user is not None
+        and user.is_authenticated
+        and getattr(opportunity, "read_in_scope_of", None) == user.pk
+    )
+
+
 def opportunity_detail_context(*, opportunity: Opportunity, user) -> dict:
     """Everything the opportunity page shows, each part bounded."""
     from presales.customers import permissions as customer_permissions
     from presales.customers.models import CommunicationLog, Customer
 
     # the newest communications and their total in one query (a window count, taken before the LIMIT)
+    # (the columns the page prints: not the author, not the other texts)
     communications = list(
         CommunicationLog.objects.filter(opportunity=opportunity)
-        .select_related("created_by")
+        .only(*COMMUNICATION_FIELDS)
         .annotate(listed_total=Window(Count("pk")))
         .order_by("-occurred_at", "-pk")[:DETAIL_COMMUNICATIONS]
     )
-    customer_visible = Customer.objects.visible_to(user).filter(pk=opportunity.customer_id).exists()
+    # A manager's scope of customers is every customer (`sees_everything`): nothing to ask.
+    customer_visible = (
+        sees_everything(user) or Customer.objects.visible_to(user).filter(pk=opportunity.customer_id).exists()
+    )
     return {
-        "events": list(opportunity.stage_events.select_related("actor").order_by("-at", "-pk")[:50]),
+        "events": list(
+            opportunity.stage_events.select_related("actor")
+            .only(*EVENT_FIELDS, *(f"actor__{name}" for name in User.LABEL_FIELDS))
+            .order_by("-at", "-pk")[:50]
+        ),
         "communications": communications,
         "communication_count": communications[0].listed_total if communications else 0,
         "retrospective": getattr(opportunity, "retrospective", None)
@@ -209,6 +263,12 @@ def opportunity_detail_context(*, opportunity: Opportunity, user) -> dict:
         ),
         "closed_stages": CLOSED_STAGES,
     }
+
+
+def _whole(relation: str) -> list[str]:
+    """`only()` names for every column of the model behind the opportunity's `relation`."""
+    model = Opportunity._meta.get_field(relation).related_model
+    return [f"{relation}__{f.name}" for f in model._meta.concrete_fields]
 
 
 def _has(opportunity: Opportunity, name: str) -> bool:

@@ -138,7 +138,7 @@ class OpportunityDetailView(ScopedDetailView):
     template_name = "opportunities/opportunity_detail.html"
 
     def get_queryset(self):
-        return selectors.opportunity_detail_queryset(user=self.request.user)
+        return selectors.opportunity_page_queryset(user=self.request.user)
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)

@@ -21,11 +21,19 @@ def bid_countdown(context, bid, compact=False):
 
 @register.inclusion_tag("bids/partials/opportunity_bids.html")
 def opportunity_bids(opportunity, user):
-    """The bid panel of an opportunity's page: one query for the bids, none per row."""
+    """The bid panel of an opportunity's page: one query for the bids (the columns the panel
+    prints), none per row. A bid is visible when its opportunity is: on the page, which read the
+    opportunity in the user's scope, there is no scope to apply."""
     from presales.bids import permissions
     from presales.bids.models import Bid
+    from presales.opportunities.selectors import read_in_scope
 
-    bids = list(Bid.objects.visible_to(user).filter(opportunity_id=opportunity.pk).order_by("deadline", "pk"))
+    bids = list(
+        (Bid.objects.all() if read_in_scope(opportunity, user) else Bid.objects.visible_to(user))
+        .filter(opportunity_id=opportunity.pk)
+        .only("number", "project_name", "deadline", "status", "result")
+        .order_by("deadline", "pk")
+    )
     now = timezone.now()
     from presales.bids import deadline as clock
 

@@ -21,7 +21,7 @@ def opportunity_probability(context, opportunity):
 
     if opportunity.is_closed:
         return {"closed": True, "opportunity": opportunity}
-    model = selectors.current_model()
+    model = selectors.current_model_heading()
     prediction = selectors.prediction_for(opportunity=opportunity, model=model)
     return {
         "opportunity": opportunity,

@@ -16,12 +16,20 @@ def num(value):
 
 @register.inclusion_tag("poc/partials/opportunity_pocs.html", takes_context=True)
 def opportunity_pocs(context, opportunity):
-    """The POC panel of an opportunity's page (the opportunities app does not know about POCs)."""
+    """The POC panel of an opportunity's page (the opportunities app does not know about POCs): one
+    query, of the columns the panel prints. A POC is visible when its opportunity is: on the page,
+    which read the opportunity in the user's scope, there is no scope to apply."""
+    from presales.opportunities.selectors import read_in_scope
     from presales.poc import permissions
     from presales.poc.models import Poc
 
     user = context["request"].user
-    pocs = list(Poc.objects.visible_to(user).filter(opportunity=opportunity).order_by("-created_at"))
+    pocs = list(
+        (Poc.objects.all() if read_in_scope(opportunity, user) else Poc.objects.visible_to(user))
+        .filter(opportunity_id=opportunity.pk)
+        .only("number", "title", "status", "verdict")
+        .order_by("-created_at")
+    )
     return {
         "opportunity": opportunity,
         "pocs": pocs,
