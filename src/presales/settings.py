@@ -217,7 +217,8 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend with the per-page user look-up compiled once (presales/accounts/backends.py).
+    "presales.accounts.backends.ModelBackend",
 ]
 # Argon2 first (Django's recommended hasher, at Django's default parameters: 2 passes over 100 MiB,
 # 8 lanes): memory-hard, and its lanes use every core, so a log-in waits about half what PBKDF2's

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.db.models import Case, CharField, Count, F, Max, Q, Value, When
 from django.db.models.functions import Cast, Concat
 
+from presales.core.sqlonce import CompiledOnce
+
 from .models import Notification, Preferences, Subscription
 
 
@@ -46,8 +48,20 @@ def attach(groups) -> list[dict]:
     return [{**r, "notification": latest[r["latest_id"]]} for r in rows if r["latest_id"] in latest]
 
 
+def _unread_actionable(pk):
+    from presales.accounts.models import User
+
+    return Notification.objects.visible_to(User(pk=pk)).unread().actionable()
+
+
+# The top bar's badge, on every page: its SQL compiled once (presales.core.sqlonce).
+_unread_actionable_count = CompiledOnce(_unread_actionable, Notification)
+
+
 def unread_actionable_count(user) -> int:
-    return Notification.objects.visible_to(user).unread().actionable().count()
+    if user is None or not user.is_authenticated:
+        return 0
+    return _unread_actionable_count.count(user.pk)
 
 
 def preferences_of(user) -> tuple[Preferences, dict[tuple[str, str], bool]]:
