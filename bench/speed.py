@@ -60,10 +60,15 @@ class Gunicorn:
             env["REDIS_URL"] = redis
         else:
             env.pop("REDIS_URL", None)
+        # BENCH_GUNICORN_ARGS: more gunicorn options, e.g. "-k gthread --threads 2" (a comparison).
         cmd = [str(ROOT / ".venv/bin/gunicorn"), "presales.wsgi:application", "--preload", "-w", str(self.workers),
-               "-b", f"127.0.0.1:{self.port}", "--log-level", "warning", "--timeout", "120"]
+               "-b", f"127.0.0.1:{self.port}", "--log-level", "warning", "--timeout", "120",
+               *os.environ.get("BENCH_GUNICORN_ARGS", "").split()]
         self.proc = subprocess.Popen(cmd, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                                      stdin=subprocess.DEVNULL)
+        return self._wait()
+
+    def _wait(self):
         deadline = time.time() + 240
         while time.time() < deadline:
             try:

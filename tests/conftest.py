@@ -2,10 +2,18 @@ import os
 
 import pytest
 from django.db.models.signals import post_migrate
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from tests.kit import EXERCISED_URL_NAMES, URL_COVERAGE_EXEMPT, all_url_names, build_cast
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+# Property tests judge rules, not speed: on a shared two-core machine running two suites side by
+# side, Hypothesis's timing checks (a 200 ms deadline per example, "input generation is slow")
+# failed tests whose rules held.
+hypothesis_settings.register_profile("presales", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+hypothesis_settings.load_profile("presales")
 
 
 def _reference_data_after_flush(sender, using, **kwargs):
