@@ -297,3 +297,153 @@ class LeanReader:
 
     def one(self, row, *, objects: bool = False, tuples: bool = False) -> dict:
         return self.represent([row], objects=objects, tuples=tuples)[0]
+
+
+# --- the JSON of each row written by PostgreSQL ------------------------------------------------------
+# For the longest lists (a page of 100 POCs of 35 fields) even the lean path spends most of the
+# request reading 3,500 typed values into Python and converting dates and times. On PostgreSQL the
+# database can write each row's JSON itself, as text, from the same page query: Python then only
+# joins the texts (orjson.Fragment). Each field is written as DRF writes it — the cases below are
+# the only ones handled; a serializer with any other field keeps the Python path — and a value the
+# SQL cannot prove the same (a JSON list that is not all text) makes the row NULL, which sends the
+# whole page back to the Python path. tests/core/test_lean.py compares both, byte for byte.
+
+def _sql_literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _json_key(name: str) -> str:
+    import json
+
+    return json.dumps(name, ensure_ascii=False)
+
+
+def _sql_value(field, model_field, ref: str) -> tuple[str, int] | None:
+    """(SQL text of the JSON value of `ref`, how many time-zone parameters it takes) or None."""
+    cls = type(field)
+    if isinstance(field, relations.PrimaryKeyRelatedField):
+        if field.pk_field is not None or not isinstance(model_field.target_field, models.IntegerField):
+            return None
+        return f"COALESCE(({ref})::text, 'null')", 0
+    if cls in (fields.CharField, fields.ChoiceField) and _identity(field, model_field):
+        return f"COALESCE(to_json({ref})::text, 'null')", 0
+    big_as_number = cls is fields.BigIntegerField and not getattr(
+        field, "coerce_to_string", api_settings.COERCE_BIGINT_TO_STRING)
+    if (cls is fields.IntegerField or big_as_number) and isinstance(model_field, models.IntegerField):
+        return f"COALESCE(({ref})::text, 'null')", 0
+    if cls is fields.BooleanField and isinstance(model_field, models.BooleanField):
+        return f"CASE WHEN {ref} IS NULL THEN 'null' WHEN {ref} THEN 'true' ELSE 'false' END", 0
+    if cls is fields.DateField and isinstance(model_field, models.DateField) and not isinstance(
+            model_field, models.DateTimeField):
+        output_format = getattr(field, "format", api_settings.DATE_FORMAT)
+        if output_format is None or output_format.lower() != ISO_8601:
+            return None
+        return f"""CASE WHEN {ref} IS NULL THEN 'null' ELSE '"' || to_char({ref}, 'YYYY-MM-DD') || '"' END""", 0
+    if cls is fields.DateTimeField and isinstance(model_field, models.DateTimeField):
+        if _datetime_converter(field) is None:
+            return None
+        # value.astimezone(tz).isoformat(), "+00:00" written "Z": the local wall time, its
+        # microseconds when not 0, the offset as ±HH:MM[:SS].
+        local = f"({ref} AT TIME ZONE %s)"
+        offset = f"(EXTRACT(EPOCH FROM ({ref} AT TIME ZONE %s) - ({ref} AT TIME ZONE 'UTC'))::int)"
+        sign = f"CASE WHEN {offset} < 0 THEN '-' ELSE '+' END"
+        hours = f"lpad((abs({offset}) / 3600)::text, 2, '0')"
+        minutes = f"lpad((mod(abs({offset}), 3600) / 60)::text, 2, '0')"
+        seconds = f"CASE WHEN mod(abs({offset}), 60) <> 0 THEN ':' || lpad(mod(abs({offset}), 60)::text, 2, '0') ELSE '' END"
+        micro = (f"CASE WHEN mod(EXTRACT(MICROSECONDS FROM {local})::bigint, 1000000) <> 0 "
+                 f"THEN '.' || to_char({local}, 'US') ELSE '' END")
+        text = (f"""'"' || to_char({local}, 'YYYY-MM-DD"T"HH24:MI:SS') || {micro} || """
+                f"""CASE WHEN {offset} = 0 THEN 'Z' ELSE {sign} || {hours} || ':' || {minutes} || {seconds} END"""
+                f""" || '"'""")
+        # Every %s is the time zone's name (SQL has no "%" of its own here: mod(), not %).
+        return f"CASE WHEN {ref} IS NULL THEN 'null' ELSE {text} END", text.count("%s")
+    if (cls is fields.ListField and type(field.child) is fields.CharField and isinstance(model_field, models.JSONField)
+            and model_field.encoder is None and model_field.decoder is None):
+        # A list of texts, printed as it is; anything else in the column: NULL (the Python path).
+        return (f"CASE WHEN {ref} IS NULL THEN 'null' "
+                f"WHEN jsonb_typeof({ref}) = 'array' AND NOT EXISTS (SELECT 1 FROM jsonb_array_elements({ref}) e "
+                f"WHERE jsonb_typeof(e) <> 'string') THEN '[' || COALESCE((SELECT string_agg(to_json(t)::text, ',' "
+                f"ORDER BY n) FROM jsonb_array_elements_text({ref}) WITH ORDINALITY AS x(t, n)), '') || ']' "
+                f"ELSE NULL END"), 0
+    return None
+
+
+class JsonRows:
+    """The JSON text of each row of a LeanReader, written by PostgreSQL.
+
+    `fetch(sliced)` takes the values_list() queryset the Python path would read (its columns in
+    `reader.columns` order, possibly one annotation more at the end, e.g. a total) and returns
+    `[(orjson.Fragment(json), *extra)]`, or None where this path does not apply (another
+    database, a time zone without a name, a serializer field it does not write, a row it cannot
+    prove): the caller then reads the rows the usual way."""
+
+    def __init__(self, reader: LeanReader, *, computed_sql: dict[str, str] | None = None):
+        self.reader = reader
+        self.computed_sql = computed_sql or {}
+        self._template = None  # (SQL of the object with {c<i>} column references, tz parameter count) or False
+
+    def _build(self):
+        reader = self.reader
+        model = reader.serializer_class.Meta.model
+        read_fields = reader.serializer_class._shared_read_fields()
+        index = {column: i for i, column in enumerate(reader.columns)}
+        pieces, tz_params = [], 0
+        for n, step in enumerate(reader.plan):
+            field = read_fields[step.name]
+            if step.path is None:
+                sql = self.computed_sql.get(step.name)
+                if sql is None or type(field) is not fields.BooleanField:
+                    return False
+                value = f"CASE WHEN ({sql}) IS NULL THEN 'null' WHEN ({sql}) THEN 'true' ELSE 'false' END"
+                value = value.format(**{c: f"sub.c{index[c]}" for c in reader.extra_columns})
+                count = 0
+            else:
+                _path, _attr, model_field = reader._path(model, list(field.source_attrs), field)
+                got = _sql_value(field, model_field, f"sub.c{index[step.path]}")
+                if got is None:
+                    return False
+                value, count = got
+            tz_params += count
+            pieces.append(("{" if n == 0 else ",") + _json_key(step.name) + ":")
+            pieces.append(value)
+        parts = []
+        for i, piece in enumerate(pieces):
+            parts.append(_sql_literal(piece) if i % 2 == 0 else f"({piece})")
+        return " || ".join(parts) + " || '}'", tz_params
+
+    def fetch(self, sliced):
+        connection = connections[sliced.db]
+        if connection.vendor != "postgresql" or sliced._iterable_class is not ValuesListIterable:
+            return None
+        tz = timezone.get_current_timezone() if settings.USE_TZ else None
+        tz_name = getattr(tz, "key", None)
+        if tz_name is None:
+            return None
+        if self._template is None:
+            with _lock:
+                if self._template is None:
+                    self._template = self._build()
+        if self._template is False:
+            return None
+        template, tz_count = self._template
+        compiler = sliced.query.get_compiler(sliced.db)
+        try:
+            sql, params = compiler.as_sql()
+        except EmptyResultSet:
+            return []
+        width = len(self.reader.columns)
+        extra = compiler.col_count - width
+        if extra < 0 or compiler.has_extra_select:
+            return None
+        names = [f"c{i}" for i in range(compiler.col_count)]
+        outer = (f"SELECT {template}{''.join(f', sub.{name}' for name in names[width:])} "
+                 f"FROM ({sql}) AS sub({', '.join(names)})")
+        with connection.cursor() as cursor:
+            # The object's time-zone parameters come first in the text, then the page query's own.
+            cursor.execute(outer, (*([tz_name] * tz_count), *params))
+            rows = cursor.fetchall()
+        if any(row[0] is None for row in rows):
+            return None
+        import orjson
+
+        return [(orjson.Fragment(row[0]), *row[1:]) for row in rows]

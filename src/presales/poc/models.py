@@ -66,6 +66,19 @@ def launch_confirmed(method, *, our_signatory, our_signed_on, customer_signatory
     return False
 
 
+# `launch_confirmed` in SQL, over the same six columns (named in braces), for rows whose JSON the
+# database writes (core.lean.JsonRows). tests/poc/test_api_lean_json.py checks both agree.
+LAUNCH_CONFIRMED_SQL = (
+    f"CASE WHEN {{confirmation_method}} = '{ConfirmationMethod.SIGNED.value}' THEN "
+    "(COALESCE({our_signatory}, '') <> '' AND {our_signed_on} IS NOT NULL "
+    "AND COALESCE({customer_signatory}, '') <> '' AND {customer_signed_on} IS NOT NULL) "
+    f"WHEN {{confirmation_method}} = '{ConfirmationMethod.EMAIL.value}' THEN "
+    "(COALESCE({customer_signatory}, '') <> '' AND {customer_signed_on} IS NOT NULL "
+    "AND COALESCE({email_reference}, '') <> '') "
+    "ELSE false END"
+)
+
+
 class Poc(CreatedByModel):
     """One POC of an opportunity, numbered POC-YYYY-NNN by the sequence service. The status moves
     only through `poc_move` (workflow with guards, an event row per move)."""

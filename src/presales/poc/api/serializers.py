@@ -3,7 +3,7 @@ from operator import attrgetter
 from rest_framework import serializers
 
 from presales.accounts.models import User
-from presales.core.lean import LeanReader
+from presales.core.lean import JsonRows, LeanReader
 from presales.core.serializers import ReadOnceModelSerializer
 
 from ..choices import (
@@ -27,6 +27,7 @@ from ..models import (
     ScopeChange,
     SuccessCriterion,
     SyncNote,
+    LAUNCH_CONFIRMED_SQL,
     launch_confirmed,
 )
 
@@ -273,6 +274,8 @@ def _row_confirmed(row) -> bool:
 POC_READER = LeanReader(PocSerializer, computed={"confirmed": _row_confirmed},
                         columns=["confirmation_method", "our_signatory", "our_signed_on", "customer_signatory",
                                  "customer_signed_on", "email_reference"])
+# The list's rows written as JSON by PostgreSQL (core.lean.JsonRows); elsewhere POC_READER.
+POC_JSON = JsonRows(POC_READER, computed_sql={"confirmed": LAUNCH_CONFIRMED_SQL})
 CRITERION_READER = LeanReader(CriterionSerializer, computed={"pass_text": attrgetter("pass_text"),
                                                              "excellent_text": attrgetter("excellent_text")})
 

@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from presales.core.api import ReadOnlyScopedViewSet, WritableScopedViewSet
 from presales.core.lean import fetch_tuples
 from presales.core.pagination import CountedBy
+from presales.core.renderers import JSONRenderer as OrjsonRenderer
 
 from .. import exports, permissions, selectors, services
 from ..choices import MeasurementSource
@@ -77,10 +78,32 @@ class PocViewSet(WritableScopedViewSet):
         rows = queryset.values_list(*s.POC_READER.columns)
         # The total without the joins that only the printed columns need (both keys are non-null).
         # Its time stamps read by psycopg's C loader on PostgreSQL (core.lean.fetch_tuples).
+        if self._json_rows_apply(request):
+            # PostgreSQL writes each POC's JSON (core.lean.JsonRows); the page and total as always.
+            page = self.paginate_queryset(CountedBy(rows, queryset, fetch=self._fetch_json))
+            if page is not None:
+                return self.get_paginated_response([row[0] for row in page])
         page = self.paginate_queryset(CountedBy(rows, queryset, fetch=fetch_tuples))
         if page is None:
             return Response(s.POC_READER.represent(fetch_tuples(rows), tuples=True))
         return self.get_paginated_response(s.POC_READER.represent(page, tuples=True))
+
+    def _json_rows_apply(self, request) -> bool:
+        """Our compact JSON renderer answers (not the browsable API, not an indented response)."""
+        renderer = getattr(request, "accepted_renderer", None)
+        return (isinstance(renderer, OrjsonRenderer) and renderer.compact and not renderer.ensure_ascii
+                and renderer.get_indent(request.accepted_media_type, {}) is None)
+
+    @staticmethod
+    def _fetch_json(sliced):
+        """(JSON of the POC, total) per row; the Python path's items where the database's does not
+        apply (then the same tuples as `fetch_tuples`, each POC represented in Python)."""
+        rows = s.POC_JSON.fetch(sliced)
+        if rows is not None:
+            return rows
+        tuples = fetch_tuples(sliced)
+        return [(item, *row[len(s.POC_READER.columns):])
+                for item, row in zip(s.POC_READER.represent(tuples, tuples=True), tuples, strict=True)]
 
     def retrieve(self, request, *args, **kwargs):
         if not isinstance(request.accepted_renderer, JSONRenderer):
