@@ -137,6 +137,15 @@ def no_jit(database: dict) -> None:
         options["options"] = f"{options.get('options', '')} -c jit=off".strip()
 
 
+def prepared_statements(database: dict) -> None:
+    """Server-side parameters and prepared statements on a PostgreSQL connection (decision 55)."""
+    if database["ENGINE"].startswith("django.db.backends.postgresql") and os.environ.get(
+            "DB_PREPARED_STATEMENTS", "1") != "0":
+        options = database.setdefault("OPTIONS", {})
+        options["server_side_binding"] = True
+        options["prepare_threshold"] = 5
+
+
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60")))}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
@@ -157,10 +166,16 @@ else:
     # A kept connection is checked before a request reuses it: after a PostgreSQL restart the
     # first request reconnects instead of failing (core.views.server_error answers 503 meanwhile).
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # Prepared statements (decision 55): parameters bound by the server, and a statement run 5 times
+    # on a connection is prepared, so PostgreSQL plans it once per connection instead of on every
+    # request (the opportunity page's main query took 2.5 ms to plan and 0.2 ms to run).
+    # DB_PREPARED_STATEMENTS=0 turns both off, e.g. behind a transaction-mode connection pooler.
+    prepared_statements(DATABASES["default"])
 # A read replica is a matter of configuration: reads of list pages may go there.
 if os.environ.get("DATABASE_REPLICA_URL"):
     DATABASES["replica"] = dj_database_url.parse(os.environ["DATABASE_REPLICA_URL"], conn_max_age=60)
     no_jit(DATABASES["replica"])
+    prepared_statements(DATABASES["replica"])
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
     DATABASE_ROUTERS = ["presales.core.db_router.PrimaryReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
