@@ -8,6 +8,7 @@
     .venv/bin/python bench/speed.py mix --clients 20    # 4 workers: req/s, p95, CPU ms per request
     .venv/bin/python bench/speed.py login               # log-in form -> landing page, 1 worker
     .venv/bin/python bench/speed.py profile /api/pocs/1/   # pyinstrument of one request, in-process
+    .venv/bin/python bench/speed.py pgcpu               # PostgreSQL's and Python's CPU per request, in-process
 
 The data set: `presales bench --sizes 1000 --generate-only --keep --scorecards 0` then
 `bench/poc_data.py` (1,000 POCs x 3 criteria, users bench_manager / bench_engineer).
@@ -421,6 +422,55 @@ def cmd_profile(args):
           f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
 
+def cmd_pgcpu(args):
+    """In-process, the mix's paths one after the other: per request the CPU of PostgreSQL's backend
+    process serving this connection (from /proc, the server on this machine) and of this Python
+    process. PostgreSQL's share is part of what two cores can serve (decision 55)."""
+    os.environ.setdefault("DEBUG", "0")
+    os.environ.setdefault("STATIC_MANIFEST", "0")
+    paths, opps, _customers = mix_paths()
+    from django.conf import settings
+    from django.db import connection
+    from django.test import Client as DjangoClient
+
+    from presales.accounts.models import User
+
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+    client = DjangoClient()
+    client.force_login(User.objects.get(username=args.user))
+    token = token_of(args.user)
+
+    def get(path, i):
+        path = path.replace("{opp}", str(opps[i % len(opps)]))
+        if path.startswith("/api/"):
+            return client.get(path, HTTP_ACCEPT="application/json", HTTP_AUTHORIZATION=f"Token {token}")
+        return client.get(path)
+
+    for i in range(20):  # warm: caches, and prepared statements (5 runs of a statement)
+        for path in paths:
+            assert get(path, i).status_code == 200, path
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        backend = psutil.Process(cursor.fetchone()[0])
+
+    def pg_cpu():
+        t = backend.cpu_times()
+        return t.user + t.system
+
+    rows = []
+    for path in paths:
+        pg0, py0 = pg_cpu(), time.process_time()
+        for i in range(args.repeat):
+            get(path, i)
+        rows.append((path, (pg_cpu() - pg0) / args.repeat * 1000, (time.process_time() - py0) / args.repeat * 1000))
+    print(f"{time.strftime('%Y-%m-%d %H:%M:%S', time.gmtime())} UTC, {args.repeat} requests per path, "
+          f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    print("| path | PostgreSQL CPU ms | Python CPU ms |\n|---|---:|---:|")
+    for path, pg, py in rows:
+        print(f"| {path} | {pg:.2f} | {py:.2f} |")
+    print(f"| mix average | {statistics.mean(r[1] for r in rows):.2f} | {statistics.mean(r[2] for r in rows):.2f} |")
+
+
 def cmd_time(args):
     """Unprofiled, in-process: per path CPU ms per request (this process), median and p95 wall ms,
     queries per request and bytes; the paths interleaved round after round so that a change of the
@@ -502,8 +552,11 @@ def main():
     ti.add_argument("paths", nargs="+")
     ti.add_argument("--repeat", type=int, default=30)
     ti.add_argument("--htmx", action="store_true")
+    pg = sub.add_parser("pgcpu")
+    pg.add_argument("--repeat", type=int, default=60)
     args = parser.parse_args()
-    commands = {"time": cmd_time, "poc": cmd_poc, "mix": cmd_mix, "login": cmd_login, "profile": cmd_profile}
+    commands = {"time": cmd_time, "poc": cmd_poc, "mix": cmd_mix, "login": cmd_login, "profile": cmd_profile,
+                "pgcpu": cmd_pgcpu}
     commands[args.command](args)
 
 

@@ -685,7 +685,7 @@ def run(job: ImportJob, *, dry_run: bool, progress: Callable[[int, int], None] |
         with audit.recording(actor=job.created_by, reason=ctx.reason):
             try:
                 with transaction.atomic():
-                    reported = time.monotonic()
+                    reported, last_done = time.monotonic(), -1
                     for start in range(0, total, CHUNK):
                         chunk = table.rows[start : start + CHUNK]
                         ctx.prefetch(chunk)
@@ -697,10 +697,11 @@ def run(job: ImportJob, *, dry_run: bool, progress: Callable[[int, int], None] |
                                 results.append(process_row(ctx, number, cells))
                                 if progress is not None and time.monotonic() - reported >= PROGRESS_EVERY:
                                     progress(len(results), total)
-                                    reported = time.monotonic()
-                        if progress is not None:
+                                    reported, last_done = time.monotonic(), len(results)
+                        # the chunk's end, unless the last row's timed report just said it
+                        if progress is not None and len(results) != last_done:
                             progress(len(results), total)
-                            reported = time.monotonic()
+                            reported, last_done = time.monotonic(), len(results)
                     failed = any(r.outcome == RowOutcome.ERROR for r in results)
                     if dry_run or (failed and job.mode == ImportMode.ALL_OR_NOTHING):
                         raise _Rollback
