@@ -181,8 +181,8 @@ def test_selects_written_from_the_choices_match_the_templates(widget):
                     except TypeError:
                         continue
                     for _round in range(2):  # the second from the options kept per language
-                        assert twin.render("field<", value, attrs, renderer=BootstrapFormRenderer()) == expected, (
-                            language, value, attrs)
+                        fast = twin.render("field<", value, attrs, renderer=BootstrapFormRenderer())
+                        assert fast == expected, (language, value, attrs)
                     compared += 1
     assert compared >= 20
 
@@ -204,7 +204,8 @@ def test_only_plain_selects_are_written_directly():
         def create_option(self, *args, **kwargs):
             return super().create_option(*args, **kwargs)
 
-    for widget in (forms.RadioSelect(), forms.CheckboxSelectMultiple(), Own(), FastSelect(), forms.TextInput()):
+    others = (forms.RadioSelect(), forms.CheckboxSelectMultiple(), Own(), FastSelect(), forms.TextInput())
+    for widget in others:
         assert not isinstance(fast_widget(widget), FastSelectMixin)
     for widget in (forms.Select(), forms.SelectMultiple(), forms.NullBooleanSelect()):
         assert isinstance(fast_widget(widget), FastSelectMixin)

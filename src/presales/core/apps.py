@@ -25,5 +25,7 @@ class CoreConfig(AppConfig):
         uid = "presales.core.choices_version"
         for model in (User, Team, Role):
             post_save.connect(bump_choices_version, sender=model, dispatch_uid=f"{uid}.save.{model.__name__}")
-            post_delete.connect(bump_choices_version, sender=model, dispatch_uid=f"{uid}.delete.{model.__name__}")
+            post_delete.connect(
+                bump_choices_version, sender=model, dispatch_uid=f"{uid}.delete.{model.__name__}"
+            )
         m2m_changed.connect(bump_choices_version, sender=User.roles.through, dispatch_uid=f"{uid}.roles")

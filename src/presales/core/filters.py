@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import copy
 import hashlib
-from time import time as epoch_seconds
 import uuid
 from datetime import date, datetime, time, timedelta
+from time import time as epoch_seconds
 from zoneinfo import ZoneInfo
 
 import django_filters
@@ -98,8 +98,10 @@ def cached_choices(field, read) -> list:
     a key. The stamp is read once per form (the fields of one form share `choices_box`); a list
     read from the cache is kept in the process too, under the same name (stamp included) and for
     no longer. Never stored from inside a transaction: it may see rows that are rolled back."""
+    if not choices_cache_enabled():
+        return read()
     key = getattr(field, "choices_key", None)
-    if key is None or not choices_cache_enabled():
+    if key is None:
         return read()
     box = getattr(field, "choices_box", None)
     version = box.get("version") if box is not None else None
@@ -134,14 +136,15 @@ def cached_options(iterator):
     segments (the empty/null choice; the list's rows, escaped once per list read); None when the
     list is not cached."""
     field = iterator.field
-    if getattr(field, "choices_key", None) is None or not choices_cache_enabled():
+    if not choices_cache_enabled() or getattr(field, "choices_key", None) is None:
         return None
     rows = cached_choices(field, iterator.rows)
     memo = _ROWS_HTML.get(id(rows))
     if memo is None or memo[0] is not rows:
         if len(_ROWS_HTML) > 64:
             _ROWS_HTML.clear()
-        memo = _ROWS_HTML[id(rows)] = (rows, FixedOptions([option_html(value, label) for value, label in rows]))
+        options = FixedOptions([option_html(value, label) for value, label in rows])
+        memo = _ROWS_HTML[id(rows)] = (rows, options)
     head = []
     if field.empty_label is not None:
         head.append(option_html("", field.empty_label))
@@ -152,15 +155,26 @@ def cached_options(iterator):
 
 class CachedChoicesMixin:
     """A model choice field whose options (not its validation, which asks the database) may come
-    from the cache (`cached_choices`): the key is computed when the queryset is set."""
+    from the cache (`cached_choices`), under a key computed from its queryset when first needed
+    (`LeanFilterSet` computes it once per filter set class) and forgotten when the queryset is
+    replaced."""
 
     choices_kind = ""
 
     def _set_queryset(self, queryset):
         super()._set_queryset(queryset)
-        self.choices_key = None if queryset is None else choices_key(self._queryset, self.choices_kind)
+        self.__dict__.pop("_choices_key", None)
 
     queryset = property(ModelChoiceField._get_queryset, _set_queryset)
+
+    @property
+    def choices_key(self):
+        try:
+            return self.__dict__["_choices_key"]
+        except KeyError:
+            key = None if self._queryset is None else choices_key(self._queryset, self.choices_kind)
+            self.__dict__["_choices_key"] = key
+            return key
 
 
 class UserChoiceIterator(ModelChoiceIterator):
@@ -207,7 +221,7 @@ class ListedModelChoiceIterator(ModelChoiceIterator):
             yield ("", self.field.empty_label)
         if self.field.null_label is not None:
             yield (self.field.null_value, self.field.null_label)
-        if getattr(self.field, "choices_key", None) is None or not choices_cache_enabled():
+        if not choices_cache_enabled() or getattr(self.field, "choices_key", None) is None:
             for obj in self.queryset.all():
                 yield self.choice(obj)
         else:
@@ -322,8 +336,10 @@ class LeanFilterSet(django_filters.FilterSet):
 
     @classmethod
     def _shareable(cls) -> bool:
-        return cls.__init__ is LeanFilterSet.__init__ and cls.get_form_class is LeanFilterSet.get_form_class and not any(
-            callable(getattr(f, "queryset", None)) for f in cls.base_filters.values()
+        return (
+            cls.__init__ is LeanFilterSet.__init__
+            and cls.get_form_class is LeanFilterSet.get_form_class
+            and not any(callable(getattr(f, "queryset", None)) for f in cls.base_filters.values())
         )
 
     @classmethod
@@ -331,7 +347,9 @@ class LeanFilterSet(django_filters.FilterSet):
         model = cls._meta.model
         fields = {}
         for name, f in cls.base_filters.items():
-            fields[name] = _filter_copy(f, None, model).field
+            field = fields[name] = _filter_copy(f, None, model).field
+            if isinstance(field, CachedChoicesMixin):
+                field.choices_key  # noqa: B018 (computed once here, shared by every copy)
         return lean_form_class(f"{cls.__name__}Form", cls._meta.form, fields)
 
     def get_form_class(self):

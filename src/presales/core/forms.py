@@ -166,7 +166,8 @@ def select_options_html(widget, name, value, attrs=None, renderer=None) -> str |
             for value_text, value_html, label_html in segment.options:
                 selected = (not has_selected or multiple) and value_text in values
                 has_selected |= selected
-                out.append(f'\n  <option value="{value_html}"{" selected" if selected else ""}>{label_html}</option>\n')
+                mark = " selected" if selected else ""
+                out.append(f'\n  <option value="{value_html}"{mark}>{label_html}</option>\n')
         out.append("\n</select>")
         return "".join(out).strip()
     for option_value, option_label in widget.choices:  # ChoiceWidget.optgroups, without the dicts
@@ -267,7 +268,8 @@ def _plain_select_class(cls) -> bool:
 
 @functools.cache
 def _fast_select_class(cls):
-    return type(cls.__name__, (FastSelectMixin, cls), {"__module__": cls.__module__, "__qualname__": cls.__qualname__})
+    namespace = {"__module__": cls.__module__, "__qualname__": cls.__qualname__}
+    return type(cls.__name__, (FastSelectMixin, cls), namespace)
 
 
 def fast_widget(widget):
