@@ -4,8 +4,11 @@ the same errors, cleaned data and querysets, and the same filter bar HTML as Dja
 templates render it (the old path: deep copies, a form class per request, a dict per option), in
 both languages. And the cached selects of people and teams: a change shows at once."""
 
+from pathlib import Path
+
 import pytest
 from django.db import connection, transaction
+from django.template import engines
 from django.template.loader import get_template
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
@@ -23,12 +26,20 @@ from tests.core.test_select_render import templates_only
 from tests.factories import make_user
 from tests.factories.accounts import TeamFactory
 
+# The filter partials as they were before `core_tags.filter_cells` replaced their loop over the
+# fields (tests/core/reference; the cells' markup now lives in that tag: a change to a cell is made
+# in both).
+REFERENCE = Path(__file__).parent / "reference"
+OLD_OPPORTUNITY_BAR = (REFERENCE / "opportunity_filters.html").read_text()
+OLD_LIST_BAR = (REFERENCE / "filter_form.html").read_text()
+OPPORTUNITY_BAR = ("opportunities/partials/filters.html", OLD_OPPORTUNITY_BAR)
+LIST_BAR = ("core/partials/filter_form.html", OLD_LIST_BAR)
 FILTERSETS = {
-    OpportunityFilterSet: "opportunities/partials/filters.html",
-    BoardFilterSet: "opportunities/partials/filters.html",
-    SupportRequestFilterSet: "core/partials/filter_form.html",
+    OpportunityFilterSet: OPPORTUNITY_BAR,
+    BoardFilterSet: OPPORTUNITY_BAR,
+    SupportRequestFilterSet: LIST_BAR,
     SupportRequestApiFilterSet: None,
-    CustomerFilterSet: "core/partials/filter_form.html",
+    CustomerFilterSet: LIST_BAR,
 }
 QUERIES = [
     None,
@@ -90,7 +101,9 @@ def test_same_validation_querysets_and_filter_bar_as_django_filter(cls, people, 
     assert issubclass(cls, LeanFilterSet) and cls._class_form() is not None
     old_cls = classic(cls)
     user = User.objects.get(username="boss")
-    template = FILTERSETS[cls] and get_template(FILTERSETS[cls])
+    bar = FILTERSETS[cls]
+    template = bar and get_template(bar[0])
+    old_template = bar and engines["django"].from_string(bar[1])
     compared = 0
     for language in ("zh-hans", "en"):
         with translation.override(language):
@@ -108,12 +121,15 @@ def test_same_validation_querysets_and_filter_bar_as_django_filter(cls, people, 
                     assert new.form.cleaned_data == old.form.cleaned_data
                     assert str(new.qs.query) == str(old.qs.query), query
                 if template:
-                    old.form.renderer = templates_only()  # Django's select/option templates
-                    context = {"filterset": old, "request": request, "target": "#results"}
-                    expected = template.render(context)
+                    # Before: django-filter's copies, Django's select/option templates, the
+                    # partial's template loop. Now: lean copies, options written from the choices,
+                    # the cells by filter_cells.
+                    old.form.renderer = templates_only()
+                    context = {"filterset": old, "request": request, "target": "#results", "by": "stage"}
+                    expected = old_template.render(context)
                     context["filterset"] = new
                     assert template.render(context) == expected, (language, query)
-                    assert "<option" in expected
+                    assert "<option" in expected and "col-xl-2" in expected
                 compared += 1
     assert compared == 2 * len(QUERIES)
 
@@ -251,3 +267,30 @@ def test_without_a_shared_cache_the_lists_are_read_each_time(people, django_asse
     for _ in range(2):
         with django_assert_num_queries(1):
             options(CustomerFilterSet, "presales_owner")
+
+
+@pytest.mark.django_db
+def test_filter_cells_write_what_the_partials_loops_wrote_for_other_filter_sets(people):
+    """Every list page with the common partial: its filter set (lean or not, any widget kind),
+    with errors shown, in both languages, against the old loop."""
+    from presales.bids.filtersets import BidFilterSet
+    from presales.demos.filtersets import DemoFilterSet
+    from presales.discovery.filtersets import ResearchListFilterSet
+    from presales.talent.filtersets import DailyReportFilterSet
+
+    template = get_template(LIST_BAR[0])
+    old_template = engines["django"].from_string(LIST_BAR[1])
+    request = RequestFactory().get("/x/")
+    request.user = User.objects.get(username="boss")
+    errors_shown = 0
+    for cls in (BidFilterSet, DemoFilterSet, ResearchListFilterSet, DailyReportFilterSet, CustomerFilterSet):
+        invalid = {"status": "bogus", "team": "999999", "q": "<x>", "owner": "abc", "date_from": "x"}
+        for data in (None, invalid):
+            for language in ("zh-hans", "en"):
+                with translation.override(language):
+                    filterset = cls(data, request=request)
+                    context = {"filterset": filterset, "request": request}
+                    html = template.render(context)
+                    assert html == old_template.render(context), (cls, data, language)
+                    errors_shown += "invalid-feedback" in html
+    assert errors_shown >= 4

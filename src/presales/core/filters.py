@@ -252,6 +252,34 @@ class ListedModelChoiceFilter(django_filters.ModelChoiceFilter):
 # filter bar. `LeanFilterSet` does the same work with copies as shallow as the objects allow.
 
 
+def _shallow(obj):
+    """`copy.copy(obj)` for a plain object (no __slots__, __copy__ or pickling hooks of its own):
+    a new instance with the same `__dict__`, without `copy`'s `__reduce_ex__` round trip."""
+    cls = type(obj)
+    plain = _PLAIN_CLASSES.get(cls)
+    if plain is None:
+        plain = _PLAIN_CLASSES[cls] = _plain_class(cls)
+    if plain:
+        new = cls.__new__(cls)
+        new.__dict__.update(obj.__dict__)
+        return new
+    return copy.copy(obj)
+
+
+_PLAIN_CLASSES: dict[type, bool] = {}
+
+
+def _plain_class(cls) -> bool:
+    return (
+        getattr(cls, "__copy__", None) is None
+        and cls.__reduce_ex__ is object.__reduce_ex__
+        and cls.__reduce__ is object.__reduce__
+        and cls.__getstate__ is object.__getstate__
+        and cls.__new__ is object.__new__
+        and not any("__slots__" in vars(base) for base in cls.__mro__[:-1])
+    )
+
+
 def _lean_field_copy(field, memo):
     """What `copy.deepcopy(field)` gives for the field kinds of our filter bars, without copying the
     choice list (never changed in place: a form that needs other choices assigns new ones) nor
@@ -259,8 +287,8 @@ def _lean_field_copy(field, memo):
     if (type(field).__deepcopy__ not in _PLAIN_FIELD_COPIES
             or type(field.widget).__deepcopy__ not in _PLAIN_WIDGET_COPIES):
         return copy.deepcopy(field, memo)
-    result = copy.copy(field)
-    widget = result.widget = copy.copy(field.widget)
+    result = _shallow(field)
+    widget = result.widget = _shallow(field.widget)
     widget.attrs = field.widget.attrs.copy()
     result.error_messages = field.error_messages.copy()
     result.validators = field.validators[:]
@@ -292,7 +320,7 @@ def _filter_copy(filter_, parent, model):
     """A filter of one FilterSet instance: what django-filter's deep copy gives, sharing what no
     filter changes (its field once built, choices, querysets). `extra` (which `field` may write the
     queryset to) is its own, and a `method` filter resolves against the new filter's parent."""
-    new = copy.copy(filter_)
+    new = _shallow(filter_)
     new.extra = filter_.extra.copy()
     if isinstance(filter_.__dict__.get("filter"), FilterMethod):
         new.filter = FilterMethod(new)
