@@ -210,6 +210,9 @@ if REDIS_URL:
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# The selects of people and teams kept in the cache (core.filters.cached_choices) for at most this
+# long, and only with a shared cache: a change is announced to the other workers through Redis.
+PRESALES_CHOICES_CACHE_SECONDS = 60 if REDIS_URL else 0
 
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", REDIS_URL)
 CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND", "")

@@ -135,3 +135,77 @@ def test_team_selects_list_the_same_options_in_one_plain_query(django_assert_num
         listed = [(str(v), str(label)) for v, label in form.fields["listed"].choices]
     assert listed == model and len(listed) == Team.objects.count() + 2
     assert "DECLARE" not in ctx.captured_queries[0]["sql"]
+
+
+# --- core.forms.select_options_html: options written straight from the choices --------------------
+def _fast_twin(widget):
+    from presales.core.forms import FastSelectMixin, fast_widget
+
+    twin = fast_widget(copy.deepcopy(widget))
+    assert isinstance(twin, FastSelectMixin) and type(twin).__name__ == type(widget).__name__
+    return twin
+
+
+def _filter_widget(**kwargs):
+    """The widget of a django-filter choice field (its options from a ChoiceIterator, with the
+    empty label 全部/All), as the filter bars have it."""
+    import django_filters
+
+    return django_filters.ChoiceFilter(**kwargs).field.widget
+
+
+DIRECT_WIDGETS = [
+    *WIDGETS,
+    forms.Select(choices=[]),
+    forms.Select(choices=[("", _("All")), ("x", "X"), ("x", "X again"), (None, "none")]),
+    forms.SelectMultiple(choices=[(1, "一"), ("1", "one"), (2, "二")], attrs={"size": 3}),
+    forms.Select(choices=[("g<1>", [(None, "n"), ("a", "A")]), ("", [("b", "B")]), ("c", "C")]),
+    _filter_widget(choices=[("lead", _("Lead")), ("won", "赢单 <&>")]),
+    _filter_widget(choices=[(1, "one"), (2, "two")], null_label="无", null_value="null"),
+]
+DIRECT_VALUES = [*VALUES, 1, "1", [1, "2"], ["x"], "x", "null", "won", "lead", "g<1>", "None", [], ("a", "b")]
+
+
+@pytest.mark.parametrize("widget", DIRECT_WIDGETS, ids=lambda w: type(w).__name__)
+def test_selects_written_from_the_choices_match_the_templates(widget):
+    from django.utils import translation
+
+    twin, slow = _fast_twin(widget), templates_only()
+    compared = 0
+    for language in ("zh-hans", "en"):
+        with translation.override(language):
+            for value in DIRECT_VALUES:
+                for attrs in ATTRS:
+                    try:
+                        expected = widget.render("field<", value, attrs, renderer=slow)
+                    except TypeError:
+                        continue
+                    for _round in range(2):  # the second from the options kept per language
+                        fast = twin.render("field<", value, attrs, renderer=BootstrapFormRenderer())
+                        assert fast == expected, (language, value, attrs)
+                    compared += 1
+    assert compared >= 20
+
+
+def test_a_label_that_is_not_text_is_left_to_the_templates():
+    from presales.core.forms import select_options_html
+
+    widget = forms.Select(choices=[(1, 1.5), (2, "two")])
+    assert select_options_html(widget, "n", 1, renderer=BootstrapFormRenderer()) is None
+    assert select_options_html(_fast_twin(widget), "n", 1, renderer=templates_only()) is None
+    assert _fast_twin(widget).render("n", 1) == widget.render("n", 1, renderer=templates_only())
+
+
+def test_only_plain_selects_are_written_directly():
+    from presales.core.forms import FastSelectMixin, fast_widget
+    from presales.customers.widgets import FastSelect
+
+    class Own(forms.Select):
+        def create_option(self, *args, **kwargs):
+            return super().create_option(*args, **kwargs)
+
+    others = (forms.RadioSelect(), forms.CheckboxSelectMultiple(), Own(), FastSelect(), forms.TextInput())
+    for widget in others:
+        assert not isinstance(fast_widget(widget), FastSelectMixin)
+    for widget in (forms.Select(), forms.SelectMultiple(), forms.NullBooleanSelect()):
+        assert isinstance(fast_widget(widget), FastSelectMixin)

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from presales.accounts.models import Team, User
-from presales.core.filters import ListedModelChoiceFilter
+from presales.core.filters import LeanFilterSet, ListedModelChoiceFilter, UserChoiceFilter
 from presales.core.forms import FILTER_EMPTY_LABEL, DateInput, SwitchInput
 
 from .choices import (
@@ -27,15 +27,14 @@ from .models import CommunicationLog, Complaint, Customer, FeedbackItem, Satisfa
 from .widgets import FastSelect
 
 
-class CustomerFilterSet(django_filters.FilterSet):
+class CustomerFilterSet(LeanFilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
     industry = django_filters.ChoiceFilter(label=_("Industry"), choices=Industry.choices)
     region = django_filters.ChoiceFilter(label=_("Region"), choices=Region.choices)
     status = django_filters.ChoiceFilter(label=_("Status"), choices=CustomerStatus.choices)
     team = ListedModelChoiceFilter(label=_("Presales team"), queryset=Team.objects.all())
-    presales_owner = django_filters.ModelChoiceFilter(
-        label=_("Presales owner"), queryset=User.objects.filter(is_active=True)
-    )
+    # Listed from the names only, without a server-side cursor (core.filters.UserChoiceFilter).
+    presales_owner = UserChoiceFilter(label=_("Presales owner"), queryset=User.objects.filter(is_active=True))
     mine = django_filters.BooleanFilter(label=_("Only mine"), method="only_mine", widget=SwitchInput)
 
     class Meta:

@@ -12,6 +12,7 @@ from presales.accounts.choices import PRESALES_ROLES, RoleCode
 from presales.accounts.models import Team
 from presales.accounts.selectors import users_with_role
 from presales.core.filters import (
+    LeanFilterSet,
     ListedModelChoiceFilter,
     LocalDayFromFilter,
     LocalDayToFilter,
@@ -40,7 +41,7 @@ def involvement_q(value: str) -> Q:
     return Q(presales_assigned_at__isnull=True)
 
 
-class OpportunityFilterSet(django_filters.FilterSet):
+class OpportunityFilterSet(LeanFilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search", help_text=_("Number, name or customer"))
     stage = django_filters.ChoiceFilter(label=_("Stage"), choices=Stage.choices)
     progress = django_filters.ChoiceFilter(label=_("Progress status"), choices=Progress.choices)

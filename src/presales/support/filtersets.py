@@ -10,6 +10,7 @@ from presales.accounts.choices import PRESALES_ROLES
 from presales.accounts.models import Team, User
 from presales.accounts.selectors import users_with_role
 from presales.core.filters import (
+    LeanFilterSet,
     ListedModelChoiceFilter,
     LocalDayFromFilter,
     LocalDayToFilter,
@@ -36,7 +37,7 @@ def sla_breached_q(now) -> Q:
     )
 
 
-class SupportRequestFilterSet(django_filters.FilterSet):
+class SupportRequestFilterSet(LeanFilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
     status = django_filters.ChoiceFilter(
         label=_("Status"),

@@ -26,6 +26,32 @@ def bs_widget(bound_field):
     return bound_field.as_widget(attrs=attrs)
 
 
+FILTER_CELL = (
+    '\n  <div class="col-sm-6 col-md-3 col-xl-2"><label class="form-label small mb-0" for="{}">{}</label>{}'
+)
+FIELD_ERROR = '<div class="invalid-feedback d-block" data-field-error="{}">{}</div>'
+
+
+def _escaped(value) -> str:
+    """{{ value }} with autoescape, for the plain values of a filter cell (text, lazy text)."""
+    return conditional_escape(localize(template_localtime(value)))
+
+
+@register.simple_tag
+def filter_cells(fields, errors=False):
+    """The cells of a filter bar, one per field, as the loop of the filter partials wrote them
+    (a label, the widget by `bs_widget`, with `errors` the field's errors), each with the loop's
+    white space: the template loop cost about 20 µs a field (a test compares the bytes with it)."""
+    parts = []
+    for field in fields:
+        parts.append(FILTER_CELL.format(_escaped(field.auto_id), _escaped(field.label), bs_widget(field)))
+        if errors and field.errors:
+            messages = " ".join(conditional_escape(message) for message in field.errors)
+            parts.append(FIELD_ERROR.format(_escaped(field.html_name), messages))
+        parts.append("</div>\n  ")
+    return mark_safe("".join(parts))
+
+
 @register.filter
 def naturalduration(value, end=None) -> str:
     """{{ created_at|naturalduration }} → "2 周 1 天" (see presales.core.humanize)."""
