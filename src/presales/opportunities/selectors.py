@@ -193,6 +193,31 @@ def in_scope_of(queryset: QuerySet[Opportunity], user) -> QuerySet[Opportunity]:
     return queryset.visible_to(user).annotate(read_in_scope_of=Value(user.pk))
 
 
+def on_page(opportunity: Opportunity, key: str, read):
+    """`read()`, asked once per opportunity page: the page's gates (the moves it offers) and its
+    panels read the same few rows of the opportunity's POCs, demos, bids, solutions and research;
+    the page marks the opportunity it shows (`page_memo`, a dict) and each reader of those rows
+    goes through here, so that the second reader takes the first one's rows. Anywhere else (a
+    move, an API call, another page) nothing is marked and every call reads afresh."""
+    memo = getattr(opportunity, "page_memo", None)
+    if memo is None:
+        return read()
+    if key not in memo:
+        memo[key] = read()
+    return memo[key]
+
+
+def is_page(opportunity: Opportunity) -> bool:
+    """The opportunity is the one an opportunity page shows (its reads go through `on_page`)."""
+    return getattr(opportunity, "page_memo", None) is not None
+
+
+def page_rows(opportunity: Opportunity, key: str):
+    """What `on_page(opportunity, key, ...)` read on this page, or None (not read, not a page)."""
+    memo = getattr(opportunity, "page_memo", None)
+    return None if memo is None else memo.get(key)
+
+
 def read_in_scope(opportunity: Opportunity, user) -> bool:
     """True when `opportunity` was read through `in_scope_of(..., user)` (the opportunity page's
     querysets): the records whose scope is their opportunity's (`visible_through`: POCs, demos,
@@ -218,6 +243,9 @@ def opportunity_detail_context(*, opportunity: Opportunity, user) -> dict:
         .annotate(listed_total=Window(Count("pk")))
         .order_by("-occurred_at", "-pk")[:DETAIL_COMMUNICATIONS]
     )
+    # the gates below and the panels the template renders share their reads (`on_page`); the
+    # research gate's "a communication exists" is known from the rows just read
+    opportunity.page_memo = {"has_communications": bool(communications)}
     # A manager's scope of customers is every customer (`sees_everything`): nothing to ask.
     customer_visible = (
         sees_everything(user) or Customer.objects.visible_to(user).filter(pk=opportunity.customer_id).exists()
