@@ -126,3 +126,32 @@ def test_reads_outside_the_page_are_not_shared(cast):
                               held_on=timezone.localdate(), problem_kind="technical", summary="s", lessons="l")
     assert unsettled_pocs(plain) != before
     assert not hasattr(plain, "page_memo")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_stage_history_prints_the_same_from_plain_rows(cast, language):
+    """The history reads plain rows (`page_events`) where it read events with their actors."""
+    from presales.accounts.models import User
+    from presales.opportunities.models import StageEvent
+
+    opportunity = research.make_opportunity(cast, stage="solution")
+    cast.engineer_a.display_name = ""  # a name from the other columns (`User.label_of`)
+    cast.engineer_a.first_name, cast.engineer_a.last_name = "Li", "<Lei> & co"
+    cast.engineer_a.save()
+    for i, (actor, reasons) in enumerate([(cast.manager, ["方案未通过 <评审>", "POC “A” & B"]),
+                                          (cast.engineer_a, []), (cast.sales_a, None)]):
+        StageEvent.objects.create(opportunity=opportunity, from_stage="lead" if i else "", to_stage="discovery",
+                                  actor=actor, reason=f"原因 <{i}> & “推进”" if i != 1 else "",
+                                  overridden=reasons is not None, overridden_reasons=reasons or [])
+    old = list(
+        opportunity.stage_events.select_related("actor")
+        .only("opportunity", "from_stage", "to_stage", "actor", "at", "reason", "overridden", "overridden_reasons",
+              *(f"actor__{name}" for name in User.LABEL_FIELDS))
+        .order_by("-at", "-pk")[:50]
+    )
+    template = engines["django"].from_string("{% load opportunity_tags %}{% stage_event_rows events %}")
+    with translation.override(language):
+        new = template.render({"events": selectors.page_events(opportunity)})
+        assert new == template.render({"events": old})
+    assert "Li &lt;Lei&gt; &amp; co" in new and new.count("<tr>") >= 3
