@@ -21,7 +21,7 @@ def _instances(queryset, *people, extra=()):
     columns = {"customer_name": F("customer__name")}
     for path in people:
         columns.update(selectors._person_columns(path))
-    rows = list(queryset.only(*selectors.REQUEST_ROW_FIELDS).annotate(**columns)[:selectors.LIST_LIMIT])
+    rows = list(queryset.only(*selectors.REQUEST_ROW_FIELDS).annotate(**columns)[: selectors.LIST_LIMIT])
     for r in rows:
         for path in people:
             setattr(r, f"{path}_label", selectors._person_label(r, path))
@@ -32,31 +32,44 @@ def _instances(queryset, *people, extra=()):
 @pytest.mark.parametrize("language", ["zh-hans", "en"])
 def test_request_rows_print_the_same_as_model_instances(cast, language):
     now = timezone.now()
-    customer = CustomerFactory(name="华为 & <技术>", sales_owner=cast.sales_a, presales_owner=cast.engineer_a,
-                               team=cast.team_a)
+    customer = CustomerFactory(
+        name="华为 & <技术>", sales_owner=cast.sales_a, presales_owner=cast.engineer_a, team=cast.team_a
+    )
     cast.sales_a.display_name = ""  # a name from the other columns (`User.label_of`)
     cast.sales_a.save()
     made = []
     for i, (status, priority) in enumerate(itertools.product(RequestStatus.values, Priority.values)):
         submitted = now - timedelta(hours=3 * i + 1)
-        made.append(SupportRequestFactory(
-            customer=customer, status=status, priority=priority, title=f'申请 "{i}" <b>', team=cast.team_a,
-            requester=cast.sales_a, assignee=cast.engineer_a if i % 2 else None, submitted_at=submitted,
-            response_due_at=submitted + timedelta(hours=4 + i % 5), wanted_by=submitted + timedelta(hours=6 * (i % 7)),
-            first_response_at=submitted + timedelta(hours=i % 6) if i % 4 == 0 else None,
-            done_at=now - timedelta(minutes=i) if status == RequestStatus.DONE else None,
-        ))
+        made.append(
+            SupportRequestFactory(
+                customer=customer,
+                status=status,
+                priority=priority,
+                title=f'申请 "{i}" <b>',
+                team=cast.team_a,
+                requester=cast.sales_a,
+                assignee=cast.engineer_a if i % 2 else None,
+                submitted_at=submitted,
+                response_due_at=submitted + timedelta(hours=4 + i % 5),
+                wanted_by=submitted + timedelta(hours=6 * (i % 7)),
+                first_response_at=submitted + timedelta(hours=i % 6) if i % 4 == 0 else None,
+                done_at=now - timedelta(minutes=i) if status == RequestStatus.DONE else None,
+            )
+        )
     pks = [r.pk for r in made]
     shown = 0
     with translation.override(language):
         for start in range(0, len(pks), selectors.LIST_LIMIT):
-            queryset = SupportRequest.objects.filter(pk__in=pks[start:start + selectors.LIST_LIMIT]).order_by("pk")
+            queryset = SupportRequest.objects.filter(
+                pk__in=pks[start : start + selectors.LIST_LIMIT]
+            ).order_by("pk")
             for tag, people in ((assigned_rows, ("requester",)), (submitted_rows, ("assignee",))):
                 new = tag(selectors._request_rows(queryset, *people), now)
                 assert new == tag(_instances(queryset, *people), now)
                 shown += new.count("data-sla")
             waiting = queryset.annotate(section_total=Window(Count("pk")), team_name=F("team__name"))
-            new = unassigned_rows(selectors._request_rows(waiting, "requester", extra=("section_total", "team_name")),
-                                  now)
+            new = unassigned_rows(
+                selectors._request_rows(waiting, "requester", extra=("section_total", "team_name")), now
+            )
             assert new == unassigned_rows(_instances(waiting, "requester"), now)
     assert shown > 40

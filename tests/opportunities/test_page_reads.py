@@ -32,8 +32,16 @@ from tests.factories.demos import make_demo
 from tests.factories.metrics import poc_row
 from tests.factories.solutions import make_solution
 
-GATES = [unsettled_pocs, unsettled_demos, solution_not_passed, bids_in_preparation, bids_without_result,
-         requirements_confirmed, research_activity_held, research_recorded]
+GATES = [
+    unsettled_pocs,
+    unsettled_demos,
+    solution_not_passed,
+    bids_in_preparation,
+    bids_without_result,
+    requirements_confirmed,
+    research_activity_held,
+    research_recorded,
+]
 
 
 def _page_read(opportunity, user):
@@ -46,21 +54,49 @@ def _page_read(opportunity, user):
 def _everything(cast):
     """An opportunity with POCs, demos, bids, solutions and research in many states."""
     opportunity = research.make_opportunity(cast, stage="demo_poc")
-    for status in [PocStatus.PASSED, PocStatus.RUNNING, PocStatus.FAILED, PocStatus.ABANDONED, PocStatus.FAILED,
-                   PocStatus.DRAFT]:
+    for status in [
+        PocStatus.PASSED,
+        PocStatus.RUNNING,
+        PocStatus.FAILED,
+        PocStatus.ABANDONED,
+        PocStatus.FAILED,
+        PocStatus.DRAFT,
+    ]:
         poc_row(opportunity, status=status)
     written = opportunity.pocs.filter(status=PocStatus.FAILED).order_by("pk").first()
-    PostMortem.objects.create(poc=written, created_by=cast.engineer_a, held_on=timezone.localdate(),
-                              problem_kind="technical", summary="s", lessons="l")
+    PostMortem.objects.create(
+        poc=written,
+        created_by=cast.engineer_a,
+        held_on=timezone.localdate(),
+        problem_kind="technical",
+        summary="s",
+        lessons="l",
+    )
     now = timezone.now()
-    for days, status in [(-3, DemoStatus.PLANNED), (-1, DemoStatus.DELIVERED), (2, DemoStatus.PLANNED),
-                         (-5, DemoStatus.PREPARED), (-2, DemoStatus.CANCELLED), (-4, DemoStatus.DELIVERED)]:
+    for days, status in [
+        (-3, DemoStatus.PLANNED),
+        (-1, DemoStatus.DELIVERED),
+        (2, DemoStatus.PLANNED),
+        (-5, DemoStatus.PREPARED),
+        (-2, DemoStatus.CANCELLED),
+        (-4, DemoStatus.DELIVERED),
+    ]:
         demo = make_demo(cast, opportunity=opportunity, planned_at=now + timedelta(days=abs(days)))
         Demo.objects.filter(pk=demo.pk).update(status=status, planned_at=now + timedelta(days=days))
-    for i, (status, result) in enumerate([(BidStatus.PREPARING, ""), (BidStatus.SUBMITTED, ""),
-                                          (BidStatus.SUBMITTED, Result.WON), (BidStatus.PREPARING, "")]):
+    for i, (status, result) in enumerate(
+        [
+            (BidStatus.PREPARING, ""),
+            (BidStatus.SUBMITTED, ""),
+            (BidStatus.SUBMITTED, Result.WON),
+            (BidStatus.PREPARING, ""),
+        ]
+    ):
         bid = make_bid(cast, opportunity=opportunity, project_name=f"项目 <{i}> & “标”")
-        submitted = {"submitted_at": timezone.now(), "submitted_by": cast.engineer_a} if status == BidStatus.SUBMITTED else {}
+        submitted = (
+            {"submitted_at": timezone.now(), "submitted_by": cast.engineer_a}
+            if status == BidStatus.SUBMITTED
+            else {}
+        )
         Bid.objects.filter(pk=bid.pk).update(status=status, result=result, **submitted)
     for title in ["方案 A", "方案 <B>"]:
         make_solution(cast, opportunity=opportunity, title=title)
@@ -90,7 +126,8 @@ def test_gates_give_the_same_reasons_from_the_page_rows(cast, language):
 
 
 PANELS = """{% load poc_tags demos_tags bids_tags solutions_tags discovery_tags %}
-{% opportunity_pocs opportunity %}{% opportunity_demos opportunity user %}{% opportunity_bids opportunity user %}
+{% opportunity_pocs opportunity %}{% opportunity_demos opportunity user %}
+{% opportunity_bids opportunity user %}
 {% opportunity_solutions opportunity user %}{% opportunity_discovery opportunity user %}"""
 
 
@@ -106,8 +143,14 @@ def test_panels_print_the_same_from_the_page_rows(cast, language):
         now = timezone.now()
         with translation.override(language):
             # the panels' own reads: an opportunity not read by its page (scoped reads)
-            own = template.render({"opportunity": Opportunity.objects.get(pk=opportunity.pk), "user": user,
-                                   "request": request, "now": now})
+            own = template.render(
+                {
+                    "opportunity": Opportunity.objects.get(pk=opportunity.pk),
+                    "user": user,
+                    "request": request,
+                    "now": now,
+                }
+            )
             page = _page_read(opportunity, user)
             selectors.opportunity_detail_context(opportunity=page, user=user)  # the gates fill the memo
             assert set(page.page_memo) >= {"pocs", "demos", "bids", "solutions"}
@@ -122,8 +165,14 @@ def test_reads_outside_the_page_are_not_shared(cast):
     opportunity = _everything(cast)
     plain = Opportunity.objects.get(pk=opportunity.pk)
     before = unsettled_pocs(plain)
-    PostMortem.objects.create(poc=opportunity.pocs.get(status=PocStatus.ABANDONED), created_by=cast.engineer_a,
-                              held_on=timezone.localdate(), problem_kind="technical", summary="s", lessons="l")
+    PostMortem.objects.create(
+        poc=opportunity.pocs.get(status=PocStatus.ABANDONED),
+        created_by=cast.engineer_a,
+        held_on=timezone.localdate(),
+        problem_kind="technical",
+        summary="s",
+        lessons="l",
+    )
     assert unsettled_pocs(plain) != before
     assert not hasattr(plain, "page_memo")
 
@@ -139,15 +188,31 @@ def test_stage_history_prints_the_same_from_plain_rows(cast, language):
     cast.engineer_a.display_name = ""  # a name from the other columns (`User.label_of`)
     cast.engineer_a.first_name, cast.engineer_a.last_name = "Li", "<Lei> & co"
     cast.engineer_a.save()
-    for i, (actor, reasons) in enumerate([(cast.manager, ["方案未通过 <评审>", "POC “A” & B"]),
-                                          (cast.engineer_a, []), (cast.sales_a, None)]):
-        StageEvent.objects.create(opportunity=opportunity, from_stage="lead" if i else "", to_stage="discovery",
-                                  actor=actor, reason=f"原因 <{i}> & “推进”" if i != 1 else "",
-                                  overridden=reasons is not None, overridden_reasons=reasons or [])
+    for i, (actor, reasons) in enumerate(
+        [(cast.manager, ["方案未通过 <评审>", "POC “A” & B"]), (cast.engineer_a, []), (cast.sales_a, None)]
+    ):
+        StageEvent.objects.create(
+            opportunity=opportunity,
+            from_stage="lead" if i else "",
+            to_stage="discovery",
+            actor=actor,
+            reason=f"原因 <{i}> & “推进”" if i != 1 else "",
+            overridden=reasons is not None,
+            overridden_reasons=reasons or [],
+        )
     old = list(
         opportunity.stage_events.select_related("actor")
-        .only("opportunity", "from_stage", "to_stage", "actor", "at", "reason", "overridden", "overridden_reasons",
-              *(f"actor__{name}" for name in User.LABEL_FIELDS))
+        .only(
+            "opportunity",
+            "from_stage",
+            "to_stage",
+            "actor",
+            "at",
+            "reason",
+            "overridden",
+            "overridden_reasons",
+            *(f"actor__{name}" for name in User.LABEL_FIELDS),
+        )
         .order_by("-at", "-pk")[:50]
     )
     template = engines["django"].from_string("{% load opportunity_tags %}{% stage_event_rows events %}")

@@ -52,8 +52,8 @@ def test_list_rows_match_the_template_loop_byte_for_byte(cast, language):
 
     from django.utils import timezone
 
-    from presales.support.choices import Priority, RequestType
     from presales.core.lean import fetch_tuples
+    from presales.support.choices import Priority, RequestType
     from presales.support.selectors import list_rows
     from presales.support.templatetags.support_tags import support_rows
     from tests.factories.customers import CustomerFactory

@@ -153,8 +153,10 @@ def _figures(opportunity_id: int):
     latest = None
     if c_id is not None:
         meta = RequirementConfirmation._meta
-        read = {"id": c_id, "revision": c_revision, "confirmed_on": meta.get_field("confirmed_on").to_python(c_on),
-                "snapshot": meta.get_field("snapshot").from_db_value(c_snapshot, None, connection)}
+        read = {
+            "id": c_id, "revision": c_revision, "confirmed_on": meta.get_field("confirmed_on").to_python(c_on),
+            "snapshot": meta.get_field("snapshot").from_db_value(c_snapshot, None, connection),
+        }
         names = [f.attname for f in meta.concrete_fields if f.attname in read]  # from_db: the model's order
         latest = RequirementConfirmation.from_db(connection.alias, names, [read[name] for name in names])
     revision = plan_revision if plan_revision is not None else 0
