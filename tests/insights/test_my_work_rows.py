@@ -1,5 +1,6 @@
 """The "my work" request lists read plain rows (`selectors.RequestRow`, issue 15) where they read
-model instances: the row tags print the same bytes from either, in both languages."""
+model instances: the row tags print the same bytes from either, in both languages; their SLA
+badges, written with texts looked up once per list, are the support tags' badges."""
 
 import itertools
 from datetime import timedelta
@@ -9,9 +10,16 @@ from django.db.models import Count, F, Window
 from django.utils import timezone, translation
 
 from presales.insights import selectors
-from presales.insights.templatetags.my_work_tables import assigned_rows, submitted_rows, unassigned_rows
+from presales.insights.templatetags.my_work_tables import (
+    _due,
+    _response,
+    assigned_rows,
+    submitted_rows,
+    unassigned_rows,
+)
 from presales.support.choices import Priority, RequestStatus
 from presales.support.models import SupportRequest
+from presales.support.templatetags.support_tags import _clock_texts, due_state_badge, response_badge
 from tests.factories import CustomerFactory
 from tests.factories.support import SupportRequestFactory
 
@@ -73,3 +81,9 @@ def test_request_rows_print_the_same_as_model_instances(cast, language):
             )
             assert new == unassigned_rows(_instances(waiting, "requester"), now)
     assert shown > 40
+    # the lists' SLA badges (texts looked up once per list) are the support tags' badges
+    with translation.override(language):
+        texts = _clock_texts()
+        for r in SupportRequest.objects.filter(pk__in=pks):
+            assert _response(texts, r, now) == response_badge(r, now)
+            assert _due(texts, r, now) == due_state_badge(r, now)
