@@ -90,9 +90,10 @@ PINNED = {
     ("my work", "engineer_a"): 9,
     # The opportunity page, the panels of the other apps included; a gate shared by several moves
     # (solution, POC, demo) is asked once; the communications and their total are one query; a
-    # manager's customer scope is every customer (no query).
-    ("opportunity detail", "manager"): 21,
-    ("opportunity detail", "engineer_a"): 22,
+    # manager's customer scope is every customer (no query). The gates and the panels read the
+    # POCs, demos, bids and solutions once (`on_page`); the research figures are one statement.
+    ("opportunity detail", "manager"): 14,
+    ("opportunity detail", "engineer_a"): 15,
     ("support list", "manager"): 7,
     ("support list", "engineer_a"): 7,
     ("customer list", "manager"): 7,

@@ -16,19 +16,35 @@ from .choices import Status
 
 
 def bids_in_preparation(opportunity) -> list[str]:
+    from presales.opportunities.selectors import is_page
+
     from .models import Bid
 
-    rows = (Bid.objects.filter(opportunity_id=opportunity.pk, status=Status.PREPARING, result="")
-            .order_by("number").values_list("number", "project_name"))
+    if is_page(opportunity):  # the opportunity's page: the rows its bid panel prints, one query for all
+        from .selectors import page_bids
+
+        rows = sorted((b.number, b.project_name) for b in page_bids(opportunity)
+                      if b.status == Status.PREPARING and b.result == "")
+    else:
+        rows = (Bid.objects.filter(opportunity_id=opportunity.pk, status=Status.PREPARING, result="")
+                .order_by("number").values_list("number", "project_name"))
     return [_("Bid %(number)s (%(name)s) is still being prepared: submit or withdraw it first.")
             % {"number": number, "name": name} for number, name in rows]
 
 
 def bids_without_result(opportunity) -> list[str]:
+    from presales.opportunities.selectors import is_page
+
     from .models import Bid
 
-    rows = (Bid.objects.filter(opportunity_id=opportunity.pk, status=Status.SUBMITTED, result="")
-            .order_by("number").values_list("number", flat=True))
+    if is_page(opportunity):  # the opportunity's page: the rows its bid panel prints
+        from .selectors import page_bids
+
+        rows = sorted(b.number for b in page_bids(opportunity)
+                      if b.status == Status.SUBMITTED and b.result == "")
+    else:
+        rows = (Bid.objects.filter(opportunity_id=opportunity.pk, status=Status.SUBMITTED, result="")
+                .order_by("number").values_list("number", flat=True))
     return [_("Bid %(number)s was submitted but its result is not recorded.") % {"number": number}
             for number in rows]
 

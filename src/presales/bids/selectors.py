@@ -99,3 +99,18 @@ def progress_by_opportunity(opportunity_ids) -> dict[int, str]:
         if rank[state] > rank[progress[opportunity_id]]:
             progress[opportunity_id] = state
     return progress
+
+
+def page_bids(opportunity) -> list:
+    """Every bid of the opportunity (by deadline) with the columns its page's panel prints: the
+    panel's rows and the bid gates' (`gates`), one query for both on the opportunity's page
+    (`on_page`). No scope: a bid is visible when its opportunity is."""
+    from presales.opportunities.selectors import on_page
+
+    from .models import Bid
+
+    return on_page(opportunity, "bids", lambda: list(
+        Bid.objects.filter(opportunity_id=opportunity.pk)
+        .only("number", "project_name", "deadline", "status", "result")
+        .order_by("deadline", "pk")
+    ))

@@ -18,18 +18,27 @@ from .choices import OPEN_STATUSES, Status
 
 
 def unsettled_demos(opportunity) -> list[str]:
+    from presales.opportunities.selectors import is_page
+
     from .models import Demo
 
     now = timezone.now()
-    # one filter (not two querysets OR-ed: combining them costs the ORM more than the query)
-    rows = Demo.objects.filter(
-        Q(status=Status.DELIVERED) | Q(status__in=OPEN_STATUSES, planned_at__lt=now),
-        opportunity_id=opportunity.pk,
-    )
+    if is_page(opportunity):
+        # the opportunity's page: the rows its demo panel prints (newest first), one query for both
+        from .selectors import page_demos
+
+        rows = [
+            (d.title, d.status, d.planned_at) for d in reversed(page_demos(opportunity))
+            if d.status == Status.DELIVERED or (d.status in OPEN_STATUSES and d.planned_at < now)
+        ]
+    else:
+        # one filter (not two querysets OR-ed: combining them costs the ORM more than the query)
+        rows = Demo.objects.filter(
+            Q(status=Status.DELIVERED) | Q(status__in=OPEN_STATUSES, planned_at__lt=now),
+            opportunity_id=opportunity.pk,
+        ).order_by("planned_at", "pk").values_list("title", "status", "planned_at")
     reasons = []
-    for title, status, planned_at in rows.order_by("planned_at", "pk").values_list(
-        "title", "status", "planned_at"
-    ):
+    for title, status, planned_at in rows:
         if status == Status.DELIVERED:
             reasons.append(
                 _("Demo “%(title)s” was delivered but its summary report is not written.") % {"title": title}

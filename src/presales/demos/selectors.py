@@ -115,10 +115,23 @@ def panel_demos(*, user, opportunity) -> list[Demo]:
     the user's scope, there is no scope to apply."""
     from presales.opportunities.selectors import read_in_scope
 
+    if read_in_scope(opportunity, user):
+        return page_demos(opportunity)  # the rows the page's demo gate read, if it ran
+    return _panel_rows(Demo.objects.visible_to(user), opportunity)
+
+
+def page_demos(opportunity) -> list[Demo]:
+    """Every demo of the opportunity as its page's panel prints them: the panel's rows and the
+    demo gate's (`gates.unsettled_demos`), one query for both on the opportunity's page
+    (`on_page`). No scope: a demo is visible when its opportunity is."""
+    from presales.opportunities.selectors import on_page
+
+    return on_page(opportunity, "demos", lambda: _panel_rows(Demo.objects.all(), opportunity))
+
+
+def _panel_rows(queryset, opportunity) -> list[Demo]:
     return list(
-        (Demo.objects.all() if read_in_scope(opportunity, user) else Demo.objects.visible_to(user))
-        .filter(opportunity_id=opportunity.pk)
-        .only("title", "planned_at", "status")
+        queryset.filter(opportunity_id=opportunity.pk).only("title", "planned_at", "status")
         .order_by("-planned_at", "-pk")
     )
 

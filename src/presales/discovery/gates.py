@@ -21,8 +21,14 @@ def research_activity_held(opportunity) -> bool:
     """A research activity held with the customer is research evidence for the opportunity's own
     gate into solution design (opportunities.workflow.research_recorded), as a communication
     record is."""
+    from presales.opportunities.selectors import is_page
+
     from .choices import ActivityStatus
 
+    if is_page(opportunity):  # the opportunity's page reads the research figures once (`page_figures`)
+        from .selectors import page_figures
+
+        return page_figures(opportunity)[4] > 0
     return opportunity.research_activities.filter(status=ActivityStatus.DONE).exists()
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from types import SimpleNamespace
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Count, F, Prefetch, QuerySet, Sum, Value, Window
@@ -15,7 +16,7 @@ from presales.core.permissions import sees_everything
 
 from . import board_totals, permissions
 from .choices import CLOSED_STAGES, HANDOVER_STAGES, OPEN_PROGRESS, OPEN_STAGES, Progress, Stage
-from .models import Opportunity
+from .models import Opportunity, StageEvent
 from .workflow import STAGE_ORDER, available_moves
 
 BOARD_CARDS_PER_STAGE = 20
@@ -23,8 +24,6 @@ DETAIL_COMMUNICATIONS = 20
 # What the opportunity page prints of a communication record and of a stage event.
 COMMUNICATION_FIELDS = ("occurred_at", "channel", "subject", "content", "next_step")
 # (an event's `opportunity` stays: the related manager reads it to attach the page's opportunity)
-EVENT_FIELDS = ("opportunity", "from_stage", "to_stage", "actor", "at", "reason", "overridden",
-                "overridden_reasons")
 
 LIST_RELATED = ("customer", "presales_lead", "sales_owner", "team")
 
@@ -193,6 +192,31 @@ def in_scope_of(queryset: QuerySet[Opportunity], user) -> QuerySet[Opportunity]:
     return queryset.visible_to(user).annotate(read_in_scope_of=Value(user.pk))
 
 
+def on_page(opportunity: Opportunity, key: str, read):
+    """`read()`, asked once per opportunity page: the page's gates (the moves it offers) and its
+    panels read the same few rows of the opportunity's POCs, demos, bids, solutions and research;
+    the page marks the opportunity it shows (`page_memo`, a dict) and each reader of those rows
+    goes through here, so that the second reader takes the first one's rows. Anywhere else (a
+    move, an API call, another page) nothing is marked and every call reads afresh."""
+    memo = getattr(opportunity, "page_memo", None)
+    if memo is None:
+        return read()
+    if key not in memo:
+        memo[key] = read()
+    return memo[key]
+
+
+def is_page(opportunity: Opportunity) -> bool:
+    """The opportunity is the one an opportunity page shows (its reads go through `on_page`)."""
+    return getattr(opportunity, "page_memo", None) is not None
+
+
+def page_rows(opportunity: Opportunity, key: str):
+    """What `on_page(opportunity, key, ...)` read on this page, or None (not read, not a page)."""
+    memo = getattr(opportunity, "page_memo", None)
+    return None if memo is None else memo.get(key)
+
+
 def read_in_scope(opportunity: Opportunity, user) -> bool:
     """True when `opportunity` was read through `in_scope_of(..., user)` (the opportunity page's
     querysets): the records whose scope is their opportunity's (`visible_through`: POCs, demos,
@@ -218,16 +242,15 @@ def opportunity_detail_context(*, opportunity: Opportunity, user) -> dict:
         .annotate(listed_total=Window(Count("pk")))
         .order_by("-occurred_at", "-pk")[:DETAIL_COMMUNICATIONS]
     )
+    # the gates below and the panels the template renders share their reads (`on_page`); the
+    # research gate's "a communication exists" is known from the rows just read
+    opportunity.page_memo = {"has_communications": bool(communications)}
     # A manager's scope of customers is every customer (`sees_everything`): nothing to ask.
     customer_visible = (
         sees_everything(user) or Customer.objects.visible_to(user).filter(pk=opportunity.customer_id).exists()
     )
     return {
-        "events": list(
-            opportunity.stage_events.select_related("actor")
-            .only(*EVENT_FIELDS, *(f"actor__{name}" for name in User.LABEL_FIELDS))
-            .order_by("-at", "-pk")[:50]
-        ),
+        "events": page_events(opportunity),
         "communications": communications,
         "communication_count": communications[0].listed_total if communications else 0,
         "retrospective": getattr(opportunity, "retrospective", None)
@@ -263,6 +286,28 @@ def opportunity_detail_context(*, opportunity: Opportunity, user) -> dict:
         ),
         "closed_stages": CLOSED_STAGES,
     }
+
+
+EVENT_ROW = ("at", "from_stage", "to_stage", "reason", "overridden", "overridden_reasons")
+
+
+def page_events(opportunity: Opportunity) -> list[SimpleNamespace]:
+    """The newest 50 stage events as the page's history prints them (`stage_event_rows`): plain
+    rows with the columns of EVENT_ROW and `actor`, the actor's name (`User.label_of`), instead
+    of events with their actors as model instances; time stamps through psycopg's C loader on
+    PostgreSQL (`fetch_tuples`)."""
+    from presales.core.lean import fetch_tuples
+
+    people = [f"actor__{name}" for name in User.LABEL_FIELDS]
+    rows = fetch_tuples(
+        StageEvent.objects.filter(opportunity_id=opportunity.pk)
+        .order_by("-at", "-pk").values_list(*EVENT_ROW, *people)[:50]
+    )
+    width = len(EVENT_ROW)
+    return [
+        SimpleNamespace(**dict(zip(EVENT_ROW, row[:width], strict=True)), actor=User.label_of(*row[width:]))
+        for row in rows
+    ]
 
 
 def _whole(relation: str) -> list[str]:

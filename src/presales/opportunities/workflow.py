@@ -92,7 +92,12 @@ research_evidence: list = []
 
 
 def research_recorded(opportunity) -> str | None:
-    if opportunity.communications.exists() or any(check(opportunity) for check in research_evidence):
+    from .selectors import page_rows
+
+    has_communications = page_rows(opportunity, "has_communications")  # the opportunity page read them
+    if has_communications is None:
+        has_communications = opportunity.communications.exists()
+    if has_communications or any(check(opportunity) for check in research_evidence):
         return None
     return _(
         "No communication record or held research activity for this opportunity: record at least one "

@@ -15,15 +15,25 @@ from .choices import POST_MORTEM_STATUSES, Status
 
 
 def unsettled_pocs(opportunity) -> list[str]:
+    from presales.opportunities.selectors import is_page
+
     from .models import Poc
 
-    rows = (
-        Poc.objects.filter(opportunity_id=opportunity.pk)
-        .exclude(status=Status.PASSED)
-        .exclude(status__in=POST_MORTEM_STATUSES, post_mortem__isnull=False)
-        .order_by("number")
-        .values_list("number", "status")
-    )
+    if is_page(opportunity):  # the opportunity's page: the rows its POC panel prints (one query for both)
+        from .selectors import page_pocs
+
+        rows = sorted(
+            (p.number, p.status) for p in page_pocs(opportunity)
+            if p.status != Status.PASSED and not (p.status in POST_MORTEM_STATUSES and p.post_mortem_written)
+        )
+    else:
+        rows = (
+            Poc.objects.filter(opportunity_id=opportunity.pk)
+            .exclude(status=Status.PASSED)
+            .exclude(status__in=POST_MORTEM_STATUSES, post_mortem__isnull=False)
+            .order_by("number")
+            .values_list("number", "status")
+        )
     reasons = []
     for number, status in rows:
         if status in POST_MORTEM_STATUSES:

@@ -353,3 +353,22 @@ def poc_stats(*, user) -> PocStats:
     average = counts.pop("average")
     return PocStats(**counts, average_days=round(average.total_seconds() / 86400, 1) if average else None,
                     committed_hours=hours, lost_opportunities=lost["total"], lost_after_poc=lost["with_poc"])
+
+
+def page_pocs(opportunity) -> list[Poc]:
+    """Every POC of the opportunity, newest first, with the columns its page prints and whether a
+    post-mortem is written (`post_mortem_written`): the POC panel's rows and the POC gate's
+    (`gates.unsettled_pocs`), one query for both on the opportunity's page (`on_page`). No scope: a
+    POC is visible when its opportunity is, and the page read it in the user's scope."""
+    from django.db.models import Exists, OuterRef
+
+    from presales.opportunities.selectors import on_page
+
+    from .models import PostMortem
+
+    return on_page(opportunity, "pocs", lambda: list(
+        Poc.objects.filter(opportunity_id=opportunity.pk)
+        .only("number", "title", "status", "verdict")
+        .annotate(post_mortem_written=Exists(PostMortem.objects.filter(poc_id=OuterRef("pk"))))
+        .order_by("-created_at")
+    ))

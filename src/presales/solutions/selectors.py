@@ -211,13 +211,19 @@ def gate_reasons(opportunity) -> list[str]:
     """Why the opportunity may not present to the customer yet (empty when a solution passed)."""
     from django.utils.translation import gettext as _
 
+    from presales.opportunities.selectors import is_page
+
     from .choices import ReviewLevel
 
-    solutions = list(
-        Solution.objects.filter(opportunity_id=opportunity.pk)
-        .order_by("-is_current", "-created_at", "-pk")
-        .values("pk", "title", "status", "current_level")
-    )
+    if is_page(opportunity):  # the opportunity's page: the rows its solution panel prints, one query for both
+        solutions = [{"pk": s.pk, "title": s.title, "status": s.status, "current_level": s.current_level}
+                     for s in page_solutions(opportunity)]
+    else:
+        solutions = list(
+            Solution.objects.filter(opportunity_id=opportunity.pk)
+            .order_by("-is_current", "-created_at", "-pk")
+            .values("pk", "title", "status", "current_level")
+        )
     if any(s["status"] == Status.PASSED for s in solutions):
         return []
     if not solutions:
@@ -265,3 +271,17 @@ def gate_reasons(opportunity) -> list[str]:
                 }
             )
     return reasons
+
+
+def page_solutions(opportunity) -> list[Solution]:
+    """Every solution of the opportunity (current first) with the columns its page's panel
+    prints: the panel's rows and the solution gate's (`gate_reasons`), one query for both on the
+    opportunity's page (`on_page`). No scope: every solution of an opportunity the user sees is
+    visible, and the page read the opportunity in the user's scope."""
+    from presales.opportunities.selectors import on_page
+
+    return on_page(opportunity, "solutions", lambda: list(
+        Solution.objects.filter(opportunity_id=opportunity.pk)
+        .only("title", "is_current", "status", "current_level", "completeness", "first_pass")
+        .order_by("-is_current", "-created_at", "-pk")
+    ))

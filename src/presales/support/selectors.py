@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
+from presales.accounts.models import User
+
 from .models import SupportRequest, SupportRequestEvent
 from .workflow import available_actions
 
@@ -17,6 +19,22 @@ def request_list(*, user) -> QuerySet[SupportRequest]:
         .select_related("customer", "opportunity", "requester", "assignee", "team")
         .order_by("-submitted_at", "-pk")
     )
+
+
+# The columns the list's rows print, in the order `support_tags.support_rows` unpacks them (a
+# person as `User.label_of`'s arguments).
+_PEOPLE = User.LABEL_FIELDS
+LIST_COLUMNS = (
+    "pk", "number", "title", "customer__name", "opportunity_id", "opportunity__number", "request_type",
+    "priority", "status", *(f"requester__{name}" for name in _PEOPLE), "assignee_id",
+    *(f"assignee__{name}" for name in _PEOPLE), "submitted_at", "response_due_at", "first_response_at",
+    "wanted_by", "done_at",
+)
+
+
+def list_rows(queryset: QuerySet[SupportRequest]) -> QuerySet:
+    """The list's rows as plain tuples of LIST_COLUMNS (same rows, same order as `queryset`)."""
+    return queryset.values_list(*LIST_COLUMNS)
 
 
 def request_detail_context(*, support_request: SupportRequest, user) -> dict:

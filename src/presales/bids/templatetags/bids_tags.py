@@ -26,14 +26,18 @@ def opportunity_bids(opportunity, user):
     opportunity in the user's scope, there is no scope to apply."""
     from presales.bids import permissions
     from presales.bids.models import Bid
+    from presales.bids.selectors import page_bids
     from presales.opportunities.selectors import read_in_scope
 
-    bids = list(
-        (Bid.objects.all() if read_in_scope(opportunity, user) else Bid.objects.visible_to(user))
-        .filter(opportunity_id=opportunity.pk)
-        .only("number", "project_name", "deadline", "status", "result")
-        .order_by("deadline", "pk")
-    )
+    if read_in_scope(opportunity, user):
+        bids = page_bids(opportunity)  # the rows the page's bid gates read, if they ran
+    else:
+        bids = list(
+            Bid.objects.visible_to(user)
+            .filter(opportunity_id=opportunity.pk)
+            .only("number", "project_name", "deadline", "status", "result")
+            .order_by("deadline", "pk")
+        )
     now = timezone.now()
     from presales.bids import deadline as clock
 

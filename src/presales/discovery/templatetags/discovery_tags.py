@@ -26,7 +26,7 @@ def opportunity_discovery(opportunity, user):
     number of queries, whatever the amount of research)."""
     from presales.discovery import permissions, selectors
 
-    row, reasons = selectors.panel_state(opportunity.pk)
+    row, reasons = selectors.panel_state(opportunity.pk, figures=selectors.page_figures(opportunity))
     return {
         "opportunity": opportunity,
         "row": row,

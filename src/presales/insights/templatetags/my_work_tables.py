@@ -4,7 +4,9 @@ Each tag writes the markup its section's `{% for %}` loop wrote, row for row: va
 `{{ value }}` escapes them, `{% translate %}` texts escaped, `{% blocktranslate %}` texts as the
 catalog has them with their values escaped, numbers as `{{ value }}` formats them (`Numbers`),
 dates as `|date:"Y-m-d"` (in the current time zone). The SLA badges are the support app's own
-tags, called as functions. A detail link is reversed once per page and filled in per row."""
+tags, called as functions (the SLA clocks as the support list writes them: their texts looked up
+once per list, `support_tags._clock_texts`). A detail link is reversed once per page and filled in
+per row."""
 
 from __future__ import annotations
 
@@ -19,9 +21,10 @@ from django.utils.translation import get_language, gettext, ngettext
 
 from presales.opportunities.models import Opportunity
 from presales.support.templatetags.support_tags import (
-    due_state_badge,
+    _clock_texts,
+    _due_html,
+    _response_html,
     priority_badge,
-    response_badge,
     status_badge,
 )
 
@@ -66,6 +69,16 @@ def _date(value) -> str:
     return f"{value.year:04d}-{value.month:02d}-{value.day:02d}"
 
 
+def _response(texts, r, now) -> str:
+    """`response_badge(r, now)` with the texts looked up once per list."""
+    return _response_html(texts, r.status, r.response_due_at, r.first_response_at, r.submitted_at, now)
+
+
+def _due(texts, r, now) -> str:
+    """`due_state_badge(r, now)` with the texts looked up once per list."""
+    return _due_html(texts, r.status, r.wanted_by, r.done_at, now)
+
+
 def _stage_labels() -> dict:
     return dict(Opportunity._meta.get_field("stage").flatchoices)
 
@@ -74,6 +87,7 @@ def _stage_labels() -> dict:
 def assigned_rows(rows, now) -> str:
     """The rows of "Support requests assigned to me"."""
     url = detail_link("support:detail")
+    now, texts = now or timezone.now(), _clock_texts()
     out = []
     for r in rows:
         number = _text(r.number)
@@ -83,7 +97,7 @@ def assigned_rows(rows, now) -> str:
             f'\n          <td>{_text(r.title)}<div class="small text-muted">{_text(r.customer_name)} · '
             f"{_text(r.requester_label)}</div></td>"
             f"\n          <td>{priority_badge(r)}</td><td>{status_badge(r)}</td>"
-            f"\n          <td>{response_badge(r, now)}</td><td>{due_state_badge(r, now)}</td></tr>\n      "
+            f"\n          <td>{_response(texts, r, now)}</td><td>{_due(texts, r, now)}</td></tr>\n      "
         )
     return mark_safe("".join(out))  # noqa: S308 - every value in it is escaped above
 
@@ -157,11 +171,12 @@ def issue_rows(rows) -> str:
 def submitted_rows(rows, now) -> str:
     """The items of "Requests I asked for"."""
     url = detail_link("support:detail")
+    now, texts = now or timezone.now(), _clock_texts()
     nobody = _text(gettext("not assigned yet"))
     out = []
     for r in rows:
         assignee = _text(r.assignee_label) if r.assignee_label else nobody
-        clocks = f"<div>{response_badge(r, now)} {due_state_badge(r, now)}</div>" if r.is_open else ""
+        clocks = f"<div>{_response(texts, r, now)} {_due(texts, r, now)}</div>" if r.is_open else ""
         out.append(
             '\n        <li class="list-group-item"><div class="d-flex">'
             f'<a class="me-auto" href="{_text(url(r.pk))}">'
@@ -193,6 +208,7 @@ def workload_rows(rows) -> str:
 def unassigned_rows(rows, now) -> str:
     """The items of "Waiting for an engineer"."""
     url = detail_link("support:detail")
+    now, texts = now or timezone.now(), _clock_texts()
     out = []
     for r in rows:
         out.append(
@@ -200,6 +216,6 @@ def unassigned_rows(rows, now) -> str:
             f'<a class="me-auto" href="{_text(url(r.pk))}">'
             f"{_text(r.number)} {_text(r.title)}</a>{priority_badge(r)}</div>"
             f'\n          <div class="text-muted">{_text(r.customer_name)} · {_text(r.team_name)} · '
-            f"{_text(r.requester_label)}</div><div>{response_badge(r, now)}</div></li>\n      "
+            f"{_text(r.requester_label)}</div><div>{_response(texts, r, now)}</div></li>\n      "
         )
     return mark_safe("".join(out))  # noqa: S308 - every value in it is escaped above

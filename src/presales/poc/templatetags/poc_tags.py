@@ -22,14 +22,18 @@ def opportunity_pocs(context, opportunity):
     from presales.opportunities.selectors import read_in_scope
     from presales.poc import permissions
     from presales.poc.models import Poc
+    from presales.poc.selectors import page_pocs
 
     user = context["request"].user
-    pocs = list(
-        (Poc.objects.all() if read_in_scope(opportunity, user) else Poc.objects.visible_to(user))
-        .filter(opportunity_id=opportunity.pk)
-        .only("number", "title", "status", "verdict")
-        .order_by("-created_at")
-    )
+    if read_in_scope(opportunity, user):
+        pocs = page_pocs(opportunity)  # the rows the page's POC gate read, if it ran
+    else:
+        pocs = list(
+            Poc.objects.visible_to(user)
+            .filter(opportunity_id=opportunity.pk)
+            .only("number", "title", "status", "verdict")
+            .order_by("-created_at")
+        )
     return {
         "opportunity": opportunity,
         "pocs": pocs,

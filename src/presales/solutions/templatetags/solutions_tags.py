@@ -12,13 +12,17 @@ def opportunity_solutions(opportunity, user):
     from presales.opportunities.selectors import read_in_scope
     from presales.solutions import permissions
     from presales.solutions.models import Solution
+    from presales.solutions.selectors import page_solutions
 
-    solutions = list(
-        (Solution.objects.all() if read_in_scope(opportunity, user) else Solution.objects.visible_to(user))
-        .filter(opportunity_id=opportunity.pk)
-        .only("title", "is_current", "status", "current_level", "completeness", "first_pass")
-        .order_by("-is_current", "-created_at", "-pk")
-    )
+    if read_in_scope(opportunity, user):
+        solutions = page_solutions(opportunity)  # the rows the page's solution gate read, if it ran
+    else:
+        solutions = list(
+            Solution.objects.visible_to(user)
+            .filter(opportunity_id=opportunity.pk)
+            .only("title", "is_current", "status", "current_level", "completeness", "first_pass")
+            .order_by("-is_current", "-created_at", "-pk")
+        )
     return {
         "opportunity": opportunity,
         "solutions": solutions,
