@@ -19,7 +19,7 @@ from tests.factories.poc import make_poc
 pytestmark = pytest.mark.django_db
 
 ZONES = [None, "UTC", "America/New_York", "Asia/Kathmandu"]  # default Asia/Shanghai; DST; +05:45
-TEXTS = ['引号 " 反斜杠 \\ 斜杠 /', "控制\x01\x08\x0c\x1f\t\n\r字符", "行\u2028段\u2029尾", "😀 emoji", "", "plain"]
+TEXTS = ['a", "b', '\\", "\\', '引号 " 反斜杠 \\ 斜杠 /', "控制\x01\x08\x0c\x1f\t\n\r字符", "行\u2028段\u2029尾", "😀 emoji", "", "plain"]
 
 
 def rendered(data) -> bytes:
@@ -37,7 +37,7 @@ def pocs(cast):
     for i, text in enumerate(TEXTS):
         poc = make_poc(cast, title=f"POC {i}")
         # Old or imported data may hold what the forms refuse: written directly.
-        Poc.objects.filter(pk=poc.pk).update(title=f"{text}{i}", hypotheses=[text, f"假设{i}"] if i % 3 else [])
+        Poc.objects.filter(pk=poc.pk).update(title=f"{text}{i}", hypotheses=[text, f"假设{i}"] if i % 4 != 3 else [])
         made.append(poc)
     base = dt.datetime(2026, 3, 8, 6, 59, 59, tzinfo=dt.UTC)  # the night New York moves its clocks
     for i, poc in enumerate(made):

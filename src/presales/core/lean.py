@@ -318,54 +318,62 @@ def _json_key(name: str) -> str:
     return json.dumps(name, ensure_ascii=False)
 
 
-def _sql_value(field, model_field, ref: str) -> tuple[str, int] | None:
-    """(SQL text of the JSON value of `ref`, how many time-zone parameters it takes) or None."""
+class _SqlValue(NamedTuple):
+    value: str  # SQL text of the JSON of the value (never NULL)
+    guard: str | None = None  # SQL: true when the value is the one DRF prints (else the Python path)
+    lateral: tuple[str, ...] = ()  # expressions computed once per row, named by the value
+
+
+def _sql_value(field, model_field, ref: str, name: str) -> _SqlValue | None:
+    """How PostgreSQL writes the JSON of column `ref` as DRF's `field` prints it, or None."""
     cls = type(field)
     if isinstance(field, relations.PrimaryKeyRelatedField):
         if field.pk_field is not None or not isinstance(model_field.target_field, models.IntegerField):
             return None
-        return f"COALESCE(({ref})::text, 'null')", 0
+        return _SqlValue(f"COALESCE(({ref})::text, 'null')")
     if cls in (fields.CharField, fields.ChoiceField) and _identity(field, model_field):
-        return f"COALESCE(to_json({ref})::text, 'null')", 0
+        return _SqlValue(f"COALESCE(to_json({ref})::text, 'null')")
     big_as_number = cls is fields.BigIntegerField and not getattr(
         field, "coerce_to_string", api_settings.COERCE_BIGINT_TO_STRING)
     if (cls is fields.IntegerField or big_as_number) and isinstance(model_field, models.IntegerField):
-        return f"COALESCE(({ref})::text, 'null')", 0
+        return _SqlValue(f"COALESCE(({ref})::text, 'null')")
     if cls is fields.BooleanField and isinstance(model_field, models.BooleanField):
-        return f"CASE WHEN {ref} IS NULL THEN 'null' WHEN {ref} THEN 'true' ELSE 'false' END", 0
+        return _SqlValue(f"CASE WHEN {ref} IS NULL THEN 'null' WHEN {ref} THEN 'true' ELSE 'false' END")
     if cls is fields.DateField and isinstance(model_field, models.DateField) and not isinstance(
             model_field, models.DateTimeField):
         output_format = getattr(field, "format", api_settings.DATE_FORMAT)
         if output_format is None or output_format.lower() != ISO_8601:
             return None
-        return f"""CASE WHEN {ref} IS NULL THEN 'null' ELSE '"' || to_char({ref}, 'YYYY-MM-DD') || '"' END""", 0
+        return _SqlValue(f"""CASE WHEN {ref} IS NULL THEN 'null' ELSE '"' || to_char({ref}, 'YYYY-MM-DD') || '"' END""")
     if cls is fields.DateTimeField and isinstance(model_field, models.DateTimeField):
         if _datetime_converter(field) is None:
             return None
-        # value.astimezone(tz).isoformat(), "+00:00" written "Z": the local wall time, its
-        # microseconds when not 0, the offset as ±HH:MM[:SS].
-        local = f"({ref} AT TIME ZONE %s)"
-        offset = f"(EXTRACT(EPOCH FROM ({ref} AT TIME ZONE %s) - ({ref} AT TIME ZONE 'UTC'))::int)"
-        sign = f"CASE WHEN {offset} < 0 THEN '-' ELSE '+' END"
-        hours = f"lpad((abs({offset}) / 3600)::text, 2, '0')"
-        minutes = f"lpad((mod(abs({offset}), 3600) / 60)::text, 2, '0')"
-        seconds = f"CASE WHEN mod(abs({offset}), 60) <> 0 THEN ':' || lpad(mod(abs({offset}), 60)::text, 2, '0') ELSE '' END"
-        micro = (f"CASE WHEN mod(EXTRACT(MICROSECONDS FROM {local})::bigint, 1000000) <> 0 "
-                 f"THEN '.' || to_char({local}, 'US') ELSE '' END")
-        text = (f"""'"' || to_char({local}, 'YYYY-MM-DD"T"HH24:MI:SS') || {micro} || """
-                f"""CASE WHEN {offset} = 0 THEN 'Z' ELSE {sign} || {hours} || ':' || {minutes} || {seconds} END"""
-                f""" || '"'""")
-        # Every %s is the time zone's name (SQL has no "%" of its own here: mod(), not %).
-        return f"CASE WHEN {ref} IS NULL THEN 'null' ELSE {text} END", text.count("%s")
+        # value.astimezone(tz).isoformat(), "+00:00" written "Z": the local wall time with its
+        # microseconds when not 0 (".000000" can only be the fraction), then the offset, the local
+        # time less UTC's. An offset with seconds (local mean times before 1900) is left to Python.
+        local, utc = f"t.{name}_l", f"t.{name}_u"
+        value = (f"""CASE WHEN {ref} IS NULL THEN 'null' ELSE concat('"', """
+                 f"""replace(to_char({local}, 'YYYY-MM-DD"T"HH24:MI:SS.US'), '.000000', ''), """
+                 f"CASE WHEN {local} = {utc} THEN 'Z' WHEN {local} > {utc} THEN '+' || to_char({local} - {utc}, 'HH24:MI') "
+                 f"""ELSE '-' || to_char({utc} - {local}, 'HH24:MI') END, '"') END""")
+        guard = f"({ref} IS NULL OR date_part('second', {local} - {utc}) = 0)"
+        return _SqlValue(value, guard, (f"{ref} AT TIME ZONE %s AS {name}_l", f"{ref} AT TIME ZONE 'UTC' AS {name}_u"))
     if (cls is fields.ListField and type(field.child) is fields.CharField and isinstance(model_field, models.JSONField)
             and model_field.encoder is None and model_field.decoder is None):
-        # A list of texts, printed as it is; anything else in the column: NULL (the Python path).
-        return (f"CASE WHEN {ref} IS NULL THEN 'null' "
-                f"WHEN jsonb_typeof({ref}) = 'array' AND NOT EXISTS (SELECT 1 FROM jsonb_array_elements({ref}) e "
-                f"WHERE jsonb_typeof(e) <> 'string') THEN '[' || COALESCE((SELECT string_agg(to_json(t)::text, ',' "
-                f"ORDER BY n) FROM jsonb_array_elements_text({ref}) WITH ORDINALITY AS x(t, n)), '') || ']' "
-                f"ELSE NULL END"), 0
+        # A list of texts, printed as it is; anything else in the column goes through Python. jsonb
+        # writes such a list as ["a", "b"], its texts escaped as to_json escapes them: only the
+        # separators differ, and `", "` cannot occur inside a text (its quotes are escaped).
+        value = f"""CASE WHEN {ref} IS NULL THEN 'null' ELSE replace(({ref})::text, '", "', '","') END"""
+        guard = f"""({ref} IS NULL OR ({ref})::text ~ '^\\[("([^"\\\\]|\\\\.)*"(, "([^"\\\\]|\\\\.)*")*)?\\]$')"""
+        return _SqlValue(value, guard)
     return None
+
+
+def _concat(parts: list[str]) -> str:
+    """concat() of the parts (one text built once, not a chain of ||), nested past its 100 arguments."""
+    if len(parts) <= 90:
+        return f"concat({', '.join(parts)})"
+    return _concat([_concat(parts[i:i + 90]) for i in range(0, len(parts), 90)])
 
 
 class JsonRows:
@@ -380,36 +388,38 @@ class JsonRows:
     def __init__(self, reader: LeanReader, *, computed_sql: dict[str, str] | None = None):
         self.reader = reader
         self.computed_sql = computed_sql or {}
-        self._template = None  # (SQL of the object with {c<i>} column references, tz parameter count) or False
+        self._template = None  # (object SQL, LATERAL SQL or "", time-zone parameter count) or False
 
     def _build(self):
         reader = self.reader
         model = reader.serializer_class.Meta.model
         read_fields = reader.serializer_class._shared_read_fields()
         index = {column: i for i, column in enumerate(reader.columns)}
-        pieces, tz_params = [], 0
+        parts, guards, laterals = [], [], []
         for n, step in enumerate(reader.plan):
             field = read_fields[step.name]
             if step.path is None:
                 sql = self.computed_sql.get(step.name)
                 if sql is None or type(field) is not fields.BooleanField:
                     return False
-                value = f"CASE WHEN ({sql}) IS NULL THEN 'null' WHEN ({sql}) THEN 'true' ELSE 'false' END"
-                value = value.format(**{c: f"sub.c{index[c]}" for c in reader.extra_columns})
-                count = 0
+                sql = sql.format(**{c: f"sub.c{index[c]}" for c in reader.extra_columns})
+                got = _SqlValue(f"CASE WHEN ({sql}) IS NULL THEN 'null' WHEN ({sql}) THEN 'true' ELSE 'false' END")
             else:
                 _path, _attr, model_field = reader._path(model, list(field.source_attrs), field)
-                got = _sql_value(field, model_field, f"sub.c{index[step.path]}")
+                got = _sql_value(field, model_field, f"sub.c{index[step.path]}", f"v{n}")
                 if got is None:
                     return False
-                value, count = got
-            tz_params += count
-            pieces.append(("{" if n == 0 else ",") + _json_key(step.name) + ":")
-            pieces.append(value)
-        parts = []
-        for i, piece in enumerate(pieces):
-            parts.append(_sql_literal(piece) if i % 2 == 0 else f"({piece})")
-        return " || ".join(parts) + " || '}'", tz_params
+            parts.append(_sql_literal(("{" if n == 0 else ",") + _json_key(step.name) + ":"))
+            parts.append(got.value)
+            if got.guard:
+                guards.append(got.guard)
+            laterals.extend(got.lateral)
+        parts.append("'}'")
+        obj = _concat(parts)
+        if guards:
+            obj = f"CASE WHEN {' AND '.join(guards)} THEN {obj} END"
+        lateral = f" CROSS JOIN LATERAL (SELECT {', '.join(laterals)}) AS t" if laterals else ""
+        return obj, lateral, lateral.count("%s")
 
     def fetch(self, sliced):
         connection = connections[sliced.db]
@@ -425,7 +435,7 @@ class JsonRows:
                     self._template = self._build()
         if self._template is False:
             return None
-        template, tz_count = self._template
+        template, lateral, tz_count = self._template
         compiler = sliced.query.get_compiler(sliced.db)
         try:
             sql, params = compiler.as_sql()
@@ -437,10 +447,10 @@ class JsonRows:
             return None
         names = [f"c{i}" for i in range(compiler.col_count)]
         outer = (f"SELECT {template}{''.join(f', sub.{name}' for name in names[width:])} "
-                 f"FROM ({sql}) AS sub({', '.join(names)})")
+                 f"FROM ({sql}) AS sub({', '.join(names)}){lateral}")
         with connection.cursor() as cursor:
-            # The object's time-zone parameters come first in the text, then the page query's own.
-            cursor.execute(outer, (*([tz_name] * tz_count), *params))
+            # The page query's parameters come first in the text, then the time zone's (LATERAL).
+            cursor.execute(outer, (*params, *([tz_name] * tz_count)))
             rows = cursor.fetchall()
         if any(row[0] is None for row in rows):
             return None
