@@ -177,19 +177,27 @@ class CachedChoicesMixin:
             return key
 
 
-class UserChoiceIterator(ModelChoiceIterator):
-    """A select of people from one `values_list` query: no User object per option and no
-    server-side cursor (PostgreSQL: DECLARE, FETCH, CLOSE) for a list of a few hundred names.
-    The options are the same (pk, name) pairs as the model iterator's."""
+class _OptionsIterator(ModelChoiceIterator):
+    """The empty and null choices as Django's iterator gives them, then `options()`: by default
+    the (value, label) rows of `rows()`, through the cache (`cached_choices`)."""
+
+    fixed_options = cached_options
 
     def __iter__(self):
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
         if self.field.null_label is not None:
             yield (self.field.null_value, self.field.null_label)
-        yield from cached_choices(self.field, self.rows)
+        yield from self.options()
 
-    fixed_options = cached_options
+    def options(self):
+        return cached_choices(self.field, self.rows)
+
+
+class UserChoiceIterator(_OptionsIterator):
+    """A select of people from one `values_list` query: no User object per option and no
+    server-side cursor (PostgreSQL: DECLARE, FETCH, CLOSE) for a list of a few hundred names.
+    The options are the same (pk, name) pairs as the model iterator's."""
 
     def rows(self) -> list:
         from presales.accounts.models import User
@@ -209,25 +217,17 @@ class UserChoiceFilter(django_filters.ModelChoiceFilter):
     field_class = UserChoiceField
 
 
-class ListedModelChoiceIterator(ModelChoiceIterator):
+class ListedModelChoiceIterator(_OptionsIterator):
     """A select of a small table (teams) from one plain query. Django's iterator reads the rows
     through `QuerySet.iterator()`, which on PostgreSQL is a server-side cursor (DECLARE, FETCH,
     CLOSE: three round trips) meant for large results. The options are the same; read from the
     cache (`cached_choices`), an option's value is the primary key rather than Django's
     ModelChoiceIteratorValue (which also carries the row): the same text in the page."""
 
-    def __iter__(self):
-        if self.field.empty_label is not None:
-            yield ("", self.field.empty_label)
-        if self.field.null_label is not None:
-            yield (self.field.null_value, self.field.null_label)
+    def options(self):
         if not choices_cache_enabled() or getattr(self.field, "choices_key", None) is None:
-            for obj in self.queryset.all():
-                yield self.choice(obj)
-        else:
-            yield from cached_choices(self.field, self.rows)
-
-    fixed_options = cached_options
+            return (self.choice(obj) for obj in self.queryset.all())
+        return cached_choices(self.field, self.rows)
 
     def rows(self) -> list:
         label = self.field.label_from_instance

@@ -344,7 +344,8 @@ def _sql_value(field, model_field, ref: str, name: str) -> _SqlValue | None:
         output_format = getattr(field, "format", api_settings.DATE_FORMAT)
         if output_format is None or output_format.lower() != ISO_8601:
             return None
-        return _SqlValue(f"""CASE WHEN {ref} IS NULL THEN 'null' ELSE '"' || to_char({ref}, 'YYYY-MM-DD') || '"' END""")
+        return _SqlValue(f"""CASE WHEN {ref} IS NULL THEN 'null' """
+                         f"""ELSE '"' || to_char({ref}, 'YYYY-MM-DD') || '"' END""")
     if cls is fields.DateTimeField and isinstance(model_field, models.DateTimeField):
         if _datetime_converter(field) is None:
             return None
@@ -354,17 +355,21 @@ def _sql_value(field, model_field, ref: str, name: str) -> _SqlValue | None:
         local, utc = f"t.{name}_l", f"t.{name}_u"
         value = (f"""CASE WHEN {ref} IS NULL THEN 'null' ELSE concat('"', """
                  f"""replace(to_char({local}, 'YYYY-MM-DD"T"HH24:MI:SS.US'), '.000000', ''), """
-                 f"CASE WHEN {local} = {utc} THEN 'Z' WHEN {local} > {utc} THEN '+' || to_char({local} - {utc}, 'HH24:MI') "
+                 f"CASE WHEN {local} = {utc} THEN 'Z' "
+                 f"WHEN {local} > {utc} THEN '+' || to_char({local} - {utc}, 'HH24:MI') "
                  f"""ELSE '-' || to_char({utc} - {local}, 'HH24:MI') END, '"') END""")
         guard = f"({ref} IS NULL OR date_part('second', {local} - {utc}) = 0)"
-        return _SqlValue(value, guard, (f"{ref} AT TIME ZONE %s AS {name}_l", f"{ref} AT TIME ZONE 'UTC' AS {name}_u"))
-    if (cls is fields.ListField and type(field.child) is fields.CharField and isinstance(model_field, models.JSONField)
+        lateral = (f"{ref} AT TIME ZONE %s AS {name}_l", f"{ref} AT TIME ZONE 'UTC' AS {name}_u")
+        return _SqlValue(value, guard, lateral)
+    if (cls is fields.ListField and type(field.child) is fields.CharField
+            and isinstance(model_field, models.JSONField)
             and model_field.encoder is None and model_field.decoder is None):
         # A list of texts, printed as it is; anything else in the column goes through Python. jsonb
         # writes such a list as ["a", "b"], its texts escaped as to_json escapes them: only the
         # separators differ, and `", "` cannot occur inside a text (its quotes are escaped).
         value = f"""CASE WHEN {ref} IS NULL THEN 'null' ELSE replace(({ref})::text, '", "', '","') END"""
-        guard = f"""({ref} IS NULL OR ({ref})::text ~ '^\\[("([^"\\\\]|\\\\.)*"(, "([^"\\\\]|\\\\.)*")*)?\\]$')"""
+        texts = '^\\[("([^"\\\\]|\\\\.)*"(, "([^"\\\\]|\\\\.)*")*)?\\]$'  # ["…", "…"], escapes kept
+        guard = f"({ref} IS NULL OR ({ref})::text ~ '{texts}')"
         return _SqlValue(value, guard)
     return None
 
@@ -403,7 +408,8 @@ class JsonRows:
                 if sql is None or type(field) is not fields.BooleanField:
                     return False
                 sql = sql.format(**{c: f"sub.c{index[c]}" for c in reader.extra_columns})
-                got = _SqlValue(f"CASE WHEN ({sql}) IS NULL THEN 'null' WHEN ({sql}) THEN 'true' ELSE 'false' END")
+                got = _SqlValue(f"CASE WHEN ({sql}) IS NULL THEN 'null' WHEN ({sql}) THEN 'true' "
+                                "ELSE 'false' END")
             else:
                 _path, _attr, model_field = reader._path(model, list(field.source_attrs), field)
                 got = _sql_value(field, model_field, f"sub.c{index[step.path]}", f"v{n}")

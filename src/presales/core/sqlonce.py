@@ -62,9 +62,12 @@ class CompiledOnce:
             else:
                 # The model's own columns only (what a plain queryset of it selects), read back as
                 # Django's ModelIterable reads them: its converters, then Model.from_db.
-                fields = [getattr(getattr(item[0], "target", None), "attname", None) for item in compiler.select
-                          ] if compiler.klass_info else None
-                plain = (fields is not None and not compiler.annotation_col_map and not compiler.has_extra_select
+                fields = None
+                if compiler.klass_info:
+                    fields = [getattr(getattr(item[0], "target", None), "attname", None)
+                              for item in compiler.select]
+                plain = (fields is not None and not compiler.annotation_col_map
+                         and not compiler.has_extra_select
                          and fields == [f.attname for f in self.model._meta.concrete_fields])
                 compiled = (sql, params, slots, compiler) if plain else None
         with self._lock:

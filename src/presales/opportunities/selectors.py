@@ -217,6 +217,17 @@ def page_rows(opportunity: Opportunity, key: str):
     return None if memo is None else memo.get(key)
 
 
+def panel_rows(opportunity: Opportunity, user, page_read, model, *, only, order_by) -> list:
+    """The rows of another app's panel on an opportunity's page (POCs, bids, solutions): on the
+    page, which read the opportunity in the user's scope, the rows the page read once
+    (`page_read(opportunity)`, shared with that app's gates); for any other reader, the panel's own
+    query of `model` in the user's scope, of the columns it prints."""
+    if read_in_scope(opportunity, user):
+        return page_read(opportunity)
+    return list(model.objects.visible_to(user).filter(opportunity_id=opportunity.pk)
+                .only(*only).order_by(*order_by))
+
+
 def read_in_scope(opportunity: Opportunity, user) -> bool:
     """True when `opportunity` was read through `in_scope_of(..., user)` (the opportunity page's
     querysets): the records whose scope is their opportunity's (`visible_through`: POCs, demos,

@@ -85,16 +85,24 @@ def response_hours(*, submitted_at: datetime, first_response_at: datetime | None
     return (first_response_at - submitted_at).total_seconds() / 3600
 
 
-def format_duration(delta: timedelta) -> str:
+def duration_texts() -> dict:
+    """The three formats of `format_duration` in the current language (a list of rows looks them
+    up once)."""
+    return {"days": _("%(days)d d %(hours)d h"), "hours": _("%(hours)d h %(minutes)d min"),
+            "minutes": _("%(minutes)d min")}
+
+
+def format_duration(delta: timedelta, texts: dict | None = None) -> str:
     """A short human duration: "2 d 3 h", "3 h 20 min", "15 min" (translated; never negative)."""
+    texts = texts or duration_texts()
     minutes = max(int(delta.total_seconds() // 60), 0)
     days, rest = divmod(minutes, 24 * 60)
     hours, minutes = divmod(rest, 60)
     if days:
-        return _("%(days)d d %(hours)d h") % {"days": days, "hours": hours}
+        return texts["days"] % {"days": days, "hours": hours}
     if hours:
-        return _("%(hours)d h %(minutes)d min") % {"hours": hours, "minutes": minutes}
-    return _("%(minutes)d min") % {"minutes": minutes}
+        return texts["hours"] % {"hours": hours, "minutes": minutes}
+    return texts["minutes"] % {"minutes": minutes}
 
 
 # --- the same boundaries in SQL ---------------------------------------------------------------------

@@ -27,17 +27,11 @@ def opportunity_bids(opportunity, user):
     from presales.bids import permissions
     from presales.bids.models import Bid
     from presales.bids.selectors import page_bids
-    from presales.opportunities.selectors import read_in_scope
+    from presales.opportunities.selectors import panel_rows
 
-    if read_in_scope(opportunity, user):
-        bids = page_bids(opportunity)  # the rows the page's bid gates read, if they ran
-    else:
-        bids = list(
-            Bid.objects.visible_to(user)
-            .filter(opportunity_id=opportunity.pk)
-            .only("number", "project_name", "deadline", "status", "result")
-            .order_by("deadline", "pk")
-        )
+    bids = panel_rows(opportunity, user, page_bids, Bid,
+                      only=("number", "project_name", "deadline", "status", "result"),
+                      order_by=("deadline", "pk"))
     now = timezone.now()
     from presales.bids import deadline as clock
 

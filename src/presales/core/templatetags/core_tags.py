@@ -1,11 +1,11 @@
 import functools
 
 from django import template
+from django.urls import get_script_prefix
 from django.utils import timezone
 from django.utils.formats import localize
 from django.utils.html import conditional_escape, escape, format_html
 from django.utils.safestring import mark_safe
-from django.urls import get_script_prefix
 from django.utils.timezone import template_localtime
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _

@@ -16,6 +16,7 @@ from ..choices import (
     Status,
 )
 from ..models import (
+    LAUNCH_CONFIRMED_SQL,
     CriterionGuide,
     Incident,
     KickoffMeeting,
@@ -27,7 +28,6 @@ from ..models import (
     ScopeChange,
     SuccessCriterion,
     SyncNote,
-    LAUNCH_CONFIRMED_SQL,
     launch_confirmed,
 )
 

@@ -19,21 +19,14 @@ def opportunity_pocs(context, opportunity):
     """The POC panel of an opportunity's page (the opportunities app does not know about POCs): one
     query, of the columns the panel prints. A POC is visible when its opportunity is: on the page,
     which read the opportunity in the user's scope, there is no scope to apply."""
-    from presales.opportunities.selectors import read_in_scope
+    from presales.opportunities.selectors import panel_rows
     from presales.poc import permissions
     from presales.poc.models import Poc
     from presales.poc.selectors import page_pocs
 
     user = context["request"].user
-    if read_in_scope(opportunity, user):
-        pocs = page_pocs(opportunity)  # the rows the page's POC gate read, if it ran
-    else:
-        pocs = list(
-            Poc.objects.visible_to(user)
-            .filter(opportunity_id=opportunity.pk)
-            .only("number", "title", "status", "verdict")
-            .order_by("-created_at")
-        )
+    pocs = panel_rows(opportunity, user, page_pocs, Poc,
+                      only=("number", "title", "status", "verdict"), order_by=("-created_at",))
     return {
         "opportunity": opportunity,
         "pocs": pocs,

@@ -9,20 +9,15 @@ def opportunity_solutions(opportunity, user):
     completeness and first-pass mark, and "New solution" when the user may write one. One query,
     of the columns the panel prints. Every solution of an opportunity the user sees is visible: on
     the page, which read the opportunity in the user's scope, there is no scope to apply."""
-    from presales.opportunities.selectors import read_in_scope
+    from presales.opportunities.selectors import panel_rows
     from presales.solutions import permissions
     from presales.solutions.models import Solution
     from presales.solutions.selectors import page_solutions
 
-    if read_in_scope(opportunity, user):
-        solutions = page_solutions(opportunity)  # the rows the page's solution gate read, if it ran
-    else:
-        solutions = list(
-            Solution.objects.visible_to(user)
-            .filter(opportunity_id=opportunity.pk)
-            .only("title", "is_current", "status", "current_level", "completeness", "first_pass")
-            .order_by("-is_current", "-created_at", "-pk")
-        )
+    solutions = panel_rows(opportunity, user, page_solutions, Solution,
+                           only=("title", "is_current", "status", "current_level", "completeness",
+                                 "first_pass"),
+                           order_by=("-is_current", "-created_at", "-pk"))
     return {
         "opportunity": opportunity,
         "solutions": solutions,

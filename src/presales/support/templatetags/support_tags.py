@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from presales.support import sla
 from presales.support.choices import DueState, ResponseState
-from presales.support.sla import format_duration
+from presales.support.sla import duration_texts, format_duration
 
 register = template.Library()
 
@@ -41,8 +41,8 @@ STATUS_CSS = {"new": "text-bg-primary", "assigned": "text-bg-info", "in_progress
 @register.simple_tag
 def priority_badge(r):
     """What {% include "support/partials/priority.html" %} renders for the request `r`."""
-    return format_html('<span class="badge {}">{}</span>\n', PRIORITY_CSS.get(r.priority, "text-bg-secondary"),
-                       r.get_priority_display())
+    return format_html('<span class="badge {}">{}</span>\n',
+                       PRIORITY_CSS.get(r.priority, "text-bg-secondary"), r.get_priority_display())
 
 
 @register.simple_tag
@@ -52,50 +52,19 @@ def status_badge(r):
                        STATUS_CSS.get(r.status, "text-bg-secondary"), r.status, r.get_status_display())
 
 
-def _badge(kind: str, state: str, css: str, text: str, title: str = ""):
-    return format_html(
-        '<span class="badge {}" data-sla="{}-{}" title="{}">{}</span>', css, kind, state, title, text
-    )
-
-
 @register.simple_tag
 def response_badge(support_request, now=None):
     """The first-response clock: due in …, overdue by …, responded in time / late."""
-    clock = support_request.response_clock(now or timezone.now())
-    state = clock.state
-    if state == ResponseState.RUNNING:
-        text = _("Response due in %(left)s") % {"left": format_duration(clock.left)}
-    elif state == ResponseState.OVERDUE:
-        text = _("Response overdue by %(late)s") % {"late": format_duration(clock.late)}
-    elif state == ResponseState.MET:
-        text = _("Responded in time (%(took)s)") % {"took": format_duration(clock.elapsed)}
-    elif state == ResponseState.BREACHED:
-        text = _("Responded late by %(late)s") % {"late": format_duration(clock.late)}
-    else:
-        text = _("No response needed")
-    title = _("First response due %(due)s") % {
-        "due": timezone.localtime(support_request.response_due_at).strftime("%Y-%m-%d %H:%M")
-    }
-    return _badge("response", state, RESPONSE_CSS[state], text, title)
+    r = support_request
+    return mark_safe(_response_html(_clock_texts(), r.status, r.response_due_at, r.first_response_at,
+                                    r.submitted_at, now or timezone.now()))
 
 
 @register.simple_tag
 def due_state_badge(support_request, now=None):
     """The due-date clock of the work: on time, due in …, overdue by …, done on time / late."""
-    clock = support_request.due_clock(now or timezone.now())
-    state = clock.state
-    if state == DueState.DUE_SOON:
-        text = _("Due in %(left)s") % {"left": format_duration(clock.left)}
-    elif state == DueState.OVERDUE:
-        text = _("Overdue by %(late)s") % {"late": format_duration(clock.late)}
-    elif state == DueState.DONE_LATE:
-        text = _("Done late by %(late)s") % {"late": format_duration(clock.late)}
-    else:
-        text = str(DueState(state).label)
-    title = _("Wanted by %(when)s") % {
-        "when": timezone.localtime(support_request.wanted_by).strftime("%Y-%m-%d %H:%M")
-    }
-    return _badge("due", state, DUE_CSS[state], text, title)
+    r = support_request
+    return mark_safe(_due_html(_clock_texts(), r.status, r.wanted_by, r.done_at, now or timezone.now()))
 
 
 # The rows of the support list (support/request_list.html), in one pass (decision 51): through the
@@ -180,22 +149,13 @@ def _clock_texts() -> dict:
         "due_done_late": _("Done late by %(late)s"),
         "due_title": _("Wanted by %(when)s"),
         "due_labels": {state: str(DueState(state).label) for state in DueState.values},
-        "days": _("%(days)d d %(hours)d h"),
-        "hours": _("%(hours)d h %(minutes)d min"),
-        "minutes": _("%(minutes)d min"),
+        **duration_texts(),
     }
 
 
 def _duration(texts: dict, delta) -> str:
     """`sla.format_duration` with the texts looked up once."""
-    minutes = max(int(delta.total_seconds() // 60), 0)
-    days, rest = divmod(minutes, 24 * 60)
-    hours, minutes = divmod(rest, 60)
-    if days:
-        return texts["days"] % {"days": days, "hours": hours}
-    if hours:
-        return texts["hours"] % {"hours": hours, "minutes": minutes}
-    return texts["minutes"] % {"minutes": minutes}
+    return format_duration(delta, texts)
 
 
 def _badge_html(kind: str, state: str, css: str, text: str, title: str) -> str:
